@@ -1,0 +1,12 @@
+DROP TABLE job_order_skills;
+DROP TABLE job_orders;
+DROP TABLE clients;
+DROP TABLE candidate_skills;
+DROP TABLE candidates;
+DROP TABLE skill_aliases;
+DROP TABLE skills;
+DROP TABLE app_meta;
+DROP TABLE login_attempts;
+DROP TABLE refresh_tokens;
+DROP TABLE users;
+DROP TABLE agencies;

@@ -1,0 +1,70 @@
+//! The login throttle's rule: after `max_failures` failed logins for one e-mail address, further
+//! attempts are refused for a lockout that doubles with each new failure (capped at an hour).
+//! Failures are forgotten after a quiet window.
+
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+
+use crate::db::models::login_attempts::LoginAttempts;
+
+/// Failures older than this are forgotten.
+pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+const MAX_LOCKOUT: Duration = Duration::from_secs(3_600);
+
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    pub max_failures: u32,
+    pub lockout: Duration,
+}
+
+/// Seconds the caller must wait before trying again, if locked out now.
+pub fn retry_after(row: Option<&LoginAttempts>, now: NaiveDateTime) -> Option<u64> {
+    let until = row?.locked_until?;
+    (until > now).then(|| (until - now).num_seconds().max(1) as u64)
+}
+
+/// The record after one more failure at `now`.
+pub fn record_failure(policy: Policy, email: &str, previous: Option<LoginAttempts>, now: NaiveDateTime) -> LoginAttempts {
+    let window = chrono::Duration::from_std(WINDOW).unwrap_or_default();
+    let failures = match previous {
+        Some(p) if now - p.last_failure_at < window => p.failures.saturating_add(1),
+        _ => 1,
+    };
+    let locked_until = (failures as u32 >= policy.max_failures).then(|| {
+        let doublings = (failures as u32 - policy.max_failures).min(12);
+        let lockout = policy.lockout.saturating_mul(1 << doublings).min(MAX_LOCKOUT);
+        now + chrono::Duration::from_std(lockout).unwrap_or_default()
+    });
+    LoginAttempts { email: email.to_owned(), failures, last_failure_at: now, locked_until }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: Policy = Policy { max_failures: 3, lockout: Duration::from_secs(60) };
+
+    fn t(secs: i64) -> NaiveDateTime {
+        chrono::DateTime::from_timestamp(1_800_000_000 + secs, 0).unwrap().naive_utc()
+    }
+
+    #[test]
+    fn locks_after_the_allowed_failures_and_doubles() {
+        let mut row = None;
+        for i in 0..3 {
+            row = Some(record_failure(POLICY, "a@b.co", row, t(i)));
+        }
+        assert_eq!(retry_after(row.as_ref(), t(2)), Some(60));
+        let row = record_failure(POLICY, "a@b.co", row, t(3));
+        assert_eq!(retry_after(Some(&row), t(3)), Some(120));
+        assert_eq!(retry_after(Some(&row), t(3 + 121)), None);
+    }
+
+    #[test]
+    fn old_failures_are_forgotten() {
+        let row = record_failure(POLICY, "a@b.co", None, t(0));
+        let row = record_failure(POLICY, "a@b.co", Some(row), t(16 * 60));
+        assert_eq!(row.failures, 1);
+    }
+}

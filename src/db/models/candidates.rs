@@ -1,0 +1,366 @@
+//! Candidates and their skills.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::skills::{names_by_id, resolve, resolve_or_create, SkillRef};
+use super::{contains_pattern, finish_page, json_list, now, search_text, to_json, PageRequest};
+use crate::db::schema::{candidate_skills, candidates};
+use crate::db::{with_backend, write_tx, DbConnection};
+use crate::domain::candidate::{CandidateDraft, CandidatePatch, SkillClaim, Status};
+use crate::domain::patch::IfMatch;
+use crate::domain::skills::Level;
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = candidates)]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct CandidateRow {
+    pub id: i64,
+    pub agency_id: i64,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub location: Option<String>,
+    pub remote_ok: bool,
+    pub status: String,
+    pub headline: Option<String>,
+    pub certifications: String,
+    pub crossover_signals: String,
+    pub it_experience_months: Option<i32>,
+    pub healthcare_experience_months: Option<i32>,
+    pub desired_rate_cents: Option<i64>,
+    pub min_rate_cents: Option<i64>,
+    pub available_from: Option<NaiveDate>,
+    pub tags: String,
+    pub tags_norm: String,
+    pub notes: Option<String>,
+    pub search_text: String,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A skill on a candidate: the canonical skill and what the recruiter said about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateSkill {
+    pub skill: SkillRef,
+    pub years: Option<i32>,
+    pub level: Option<Level>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub row: CandidateRow,
+    pub skills: Vec<CandidateSkill>,
+}
+
+impl Candidate {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.row.status).unwrap_or(Status::Active)
+    }
+
+    /// The candidate as a draft, so a patch can be applied and validated as a whole.
+    pub fn to_draft(&self) -> CandidateDraft {
+        let r = &self.row;
+        CandidateDraft {
+            full_name: r.full_name.clone(),
+            email: r.email.clone(),
+            phone: r.phone.clone(),
+            location: r.location.clone(),
+            remote_ok: r.remote_ok,
+            status: self.status(),
+            headline: r.headline.clone(),
+            skills: self
+                .skills
+                .iter()
+                .map(|s| SkillClaim { name: s.skill.name.clone(), years: s.years, level: s.level })
+                .collect(),
+            certifications: json_list(&r.certifications),
+            crossover_signals: json_list(&r.crossover_signals),
+            it_experience_months: r.it_experience_months,
+            healthcare_experience_months: r.healthcare_experience_months,
+            desired_rate_cents: r.desired_rate_cents,
+            min_rate_cents: r.min_rate_cents,
+            available_from: r.available_from,
+            tags: json_list(&r.tags),
+            notes: r.notes.clone(),
+        }
+    }
+}
+
+/// `|tag|tag|` in lower case, so one tag can be found with a LIKE.
+fn tags_norm(tags: &[String]) -> String {
+    format!("|{}|", tags.iter().map(|t| t.to_lowercase()).collect::<Vec<_>>().join("|"))
+}
+
+fn candidate_search_text(d: &CandidateDraft, skills: &[SkillRef]) -> String {
+    let mut parts: Vec<&str> = vec![&d.full_name];
+    parts.extend([&d.email, &d.headline, &d.location, &d.notes, &d.phone].into_iter().flatten().map(String::as_str));
+    parts.extend(d.tags.iter().map(String::as_str));
+    parts.extend(d.certifications.iter().map(String::as_str));
+    parts.extend(skills.iter().map(|s| s.name.as_str()));
+    search_text(parts)
+}
+
+fn write_skills(conn: &mut DbConnection, agency_id: i64, candidate_id: i64, claims: &[SkillClaim]) -> QueryResult<Vec<CandidateSkill>> {
+    let names: Vec<String> = claims.iter().map(|c| c.name.clone()).collect();
+    let refs = resolve_or_create(conn, agency_id, &names)?;
+    diesel::delete(candidate_skills::table.filter(candidate_skills::candidate_id.eq(candidate_id))).execute(conn)?;
+    let rows: Vec<_> = refs
+        .iter()
+        .zip(claims)
+        .enumerate()
+        .map(|(position, (skill, claim))| {
+            (
+                candidate_skills::candidate_id.eq(candidate_id),
+                candidate_skills::skill_id.eq(skill.id),
+                candidate_skills::position.eq(position as i32),
+                candidate_skills::years.eq(claim.years),
+                candidate_skills::level.eq(claim.level.map(Level::as_str)),
+            )
+        })
+        .collect();
+    if !rows.is_empty() {
+        with_backend!(conn, |c| diesel::insert_into(candidate_skills::table).values(&rows).execute(c))?;
+    }
+    Ok(refs
+        .into_iter()
+        .zip(claims)
+        .map(|(skill, claim)| CandidateSkill { skill, years: claim.years, level: claim.level })
+        .collect())
+}
+
+/// Two names that the taxonomy folds into one skill ("HL7 2.x" and "HL7 v2") are one claim
+/// made twice.
+fn refuse_duplicate_skills(conn: &mut DbConnection, agency_id: i64, claims: &[SkillClaim]) -> Result<(), ApiError> {
+    let names: Vec<String> = claims.iter().map(|c| c.name.clone()).collect();
+    let known = resolve(conn, agency_id, &names)?;
+    let mut seen = std::collections::HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        if let Some(skill) = known.get(&crate::domain::skills::normalize(name)) {
+            if let Some(first) = seen.insert(skill.id, i) {
+                return Err(ApiError::validation(
+                    format!("skills[{i}].name"),
+                    format!("is the same skill as skills[{first}] ({})", skill.name),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn create(conn: &mut DbConnection, agency_id: i64, draft: &CandidateDraft) -> Result<Candidate, ApiError> {
+    write_tx(conn, |conn| {
+        refuse_duplicate_skills(conn, agency_id, &draft.skills)?;
+        let at = now();
+        let id: i64 = diesel::insert_into(candidates::table)
+            .values((
+                candidates::agency_id.eq(agency_id),
+                candidates::full_name.eq(""),
+                candidates::remote_ok.eq(false),
+                candidates::status.eq(""),
+                candidates::certifications.eq("[]"),
+                candidates::crossover_signals.eq("[]"),
+                candidates::tags.eq("[]"),
+                candidates::tags_norm.eq("||"),
+                candidates::search_text.eq(""),
+                candidates::version.eq(0),
+                candidates::created_at.eq(at),
+                candidates::updated_at.eq(at),
+            ))
+            .returning(candidates::id)
+            .get_result(conn)?;
+        store(conn, agency_id, id, 0, draft)
+    })
+}
+
+/// Writes every field of the draft over the row at `expected_version`, and its skills.
+fn store(conn: &mut DbConnection, agency_id: i64, id: i64, expected_version: i32, d: &CandidateDraft) -> Result<Candidate, ApiError> {
+    let skills = write_skills(conn, agency_id, id, &d.skills)?;
+    let refs: Vec<SkillRef> = skills.iter().map(|s| s.skill.clone()).collect();
+    let row = diesel::update(
+        candidates::table
+            .filter(candidates::id.eq(id))
+            .filter(candidates::agency_id.eq(agency_id))
+            .filter(candidates::version.eq(expected_version)),
+    )
+    .set((
+        candidates::full_name.eq(&d.full_name),
+        candidates::email.eq(&d.email),
+        candidates::phone.eq(&d.phone),
+        candidates::location.eq(&d.location),
+        candidates::remote_ok.eq(d.remote_ok),
+        candidates::status.eq(d.status.as_str()),
+        candidates::headline.eq(&d.headline),
+        candidates::certifications.eq(to_json(&d.certifications)),
+        candidates::crossover_signals.eq(to_json(&d.crossover_signals)),
+        candidates::it_experience_months.eq(d.it_experience_months),
+        candidates::healthcare_experience_months.eq(d.healthcare_experience_months),
+        candidates::desired_rate_cents.eq(d.desired_rate_cents),
+        candidates::min_rate_cents.eq(d.min_rate_cents),
+        candidates::available_from.eq(d.available_from),
+        candidates::tags.eq(to_json(&d.tags)),
+        candidates::tags_norm.eq(tags_norm(&d.tags)),
+        candidates::notes.eq(&d.notes),
+        candidates::search_text.eq(candidate_search_text(d, &refs)),
+        candidates::version.eq(expected_version + 1),
+        candidates::updated_at.eq(now()),
+    ))
+    .returning(candidates::all_columns)
+    .get_result(conn)
+    .optional()?;
+    match row {
+        Some(row) => Ok(Candidate { row, skills }),
+        None => Err(stale(conn, agency_id, id)?),
+    }
+}
+
+/// Why an update matched no row: the candidate is gone, or somebody else changed it first.
+fn stale(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<ApiError> {
+    let version: Option<i32> = candidates::table
+        .filter(candidates::id.eq(id))
+        .filter(candidates::agency_id.eq(agency_id))
+        .select(candidates::version)
+        .first(conn)
+        .optional()?;
+    Ok(match version {
+        Some(current_version) => ApiError::PreconditionFailed { current_version },
+        None => ApiError::NotFound,
+    })
+}
+
+pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> Result<Candidate, ApiError> {
+    let row = candidates::table
+        .filter(candidates::id.eq(id))
+        .filter(candidates::agency_id.eq(agency_id))
+        .select(CandidateRow::as_select())
+        .first(conn)?;
+    let mut all = attach_skills(conn, vec![row])?;
+    Ok(all.remove(0))
+}
+
+fn attach_skills(conn: &mut DbConnection, rows: Vec<CandidateRow>) -> QueryResult<Vec<Candidate>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let links: Vec<(i64, i64, Option<i32>, Option<String>)> = candidate_skills::table
+        .filter(candidate_skills::candidate_id.eq_any(&ids))
+        .order((candidate_skills::candidate_id, candidate_skills::position))
+        .select((candidate_skills::candidate_id, candidate_skills::skill_id, candidate_skills::years, candidate_skills::level))
+        .load(conn)?;
+    let skill_ids: Vec<i64> = links.iter().map(|l| l.1).collect();
+    let names = names_by_id(conn, &skill_ids)?;
+    let mut by_candidate: std::collections::HashMap<i64, Vec<CandidateSkill>> = std::collections::HashMap::new();
+    for (candidate_id, skill_id, years, level) in links {
+        if let Some(skill) = names.get(&skill_id) {
+            by_candidate.entry(candidate_id).or_default().push(CandidateSkill {
+                skill: skill.clone(),
+                years,
+                level: level.as_deref().and_then(Level::parse),
+            });
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let skills = by_candidate.remove(&row.id).unwrap_or_default();
+            Candidate { row, skills }
+        })
+        .collect())
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct CandidateFilter {
+    pub status: Option<Status>,
+    /// Every one of these skills (names or aliases) must be on the candidate.
+    pub skills: Vec<String>,
+    pub q: Option<String>,
+    pub tag: Option<String>,
+    pub remote_ok: Option<bool>,
+    pub min_rate_cents_lte: Option<i64>,
+    pub min_rate_cents_gte: Option<i64>,
+    pub desired_rate_cents_lte: Option<i64>,
+    pub desired_rate_cents_gte: Option<i64>,
+    pub available_before: Option<NaiveDate>,
+}
+
+pub fn list(conn: &mut DbConnection, agency_id: i64, f: &CandidateFilter, page: PageRequest) -> QueryResult<(Vec<Candidate>, Option<i64>)> {
+    let mut query = candidates::table
+        .filter(candidates::agency_id.eq(agency_id))
+        .select(CandidateRow::as_select())
+        .into_boxed();
+    if !f.skills.is_empty() {
+        let known = resolve(conn, agency_id, &f.skills)?;
+        for name in &f.skills {
+            let Some(skill) = known.get(&crate::domain::skills::normalize(name)) else {
+                return Ok((vec![], None));
+            };
+            let having = candidate_skills::table
+                .filter(candidate_skills::skill_id.eq(skill.id))
+                .select(candidate_skills::candidate_id);
+            query = query.filter(candidates::id.eq_any(having));
+        }
+    }
+    if let Some(status) = f.status {
+        query = query.filter(candidates::status.eq(status.as_str()));
+    }
+    if let Some(q) = &f.q {
+        for word in q.to_lowercase().split_whitespace() {
+            query = query.filter(candidates::search_text.like(contains_pattern(word)).escape('\\'));
+        }
+    }
+    if let Some(tag) = &f.tag {
+        let pattern = contains_pattern(&format!("|{}|", tag.trim().to_lowercase()));
+        query = query.filter(candidates::tags_norm.like(pattern).escape('\\'));
+    }
+    if let Some(remote) = f.remote_ok {
+        query = query.filter(candidates::remote_ok.eq(remote));
+    }
+    if let Some(v) = f.min_rate_cents_lte {
+        query = query.filter(candidates::min_rate_cents.le(v));
+    }
+    if let Some(v) = f.min_rate_cents_gte {
+        query = query.filter(candidates::min_rate_cents.ge(v));
+    }
+    if let Some(v) = f.desired_rate_cents_lte {
+        query = query.filter(candidates::desired_rate_cents.le(v));
+    }
+    if let Some(v) = f.desired_rate_cents_gte {
+        query = query.filter(candidates::desired_rate_cents.ge(v));
+    }
+    if let Some(date) = f.available_before {
+        query = query.filter(candidates::available_from.le(date));
+    }
+    if let Some(before) = page.before {
+        query = query.filter(candidates::id.lt(before));
+    }
+    let rows = query.order(candidates::id.desc()).limit(page.limit + 1).load(conn)?;
+    let (rows, next) = finish_page(rows, page, |r| r.id);
+    Ok((attach_skills(conn, rows)?, next))
+}
+
+pub fn update(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>, patch: CandidatePatch) -> Result<Candidate, ApiError> {
+    write_tx(conn, |conn| {
+        let current = find(conn, agency_id, id)?;
+        if if_match.is_some_and(|m| !m.allows(current.row.version)) {
+            return Err(ApiError::PreconditionFailed { current_version: current.row.version });
+        }
+        let draft = patch.apply(current.to_draft())?;
+        refuse_duplicate_skills(conn, agency_id, &draft.skills)?;
+        store(conn, agency_id, id, current.row.version, &draft)
+    })
+}
+
+pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>) -> Result<(), ApiError> {
+    write_tx(conn, |conn| {
+        let version: i32 = candidates::table
+            .filter(candidates::id.eq(id))
+            .filter(candidates::agency_id.eq(agency_id))
+            .select(candidates::version)
+            .first(conn)?;
+        if if_match.is_some_and(|m| !m.allows(version)) {
+            return Err(ApiError::PreconditionFailed { current_version: version });
+        }
+        diesel::delete(candidates::table.filter(candidates::id.eq(id)).filter(candidates::agency_id.eq(agency_id))).execute(conn)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,176 @@
+//! The skill taxonomy as the agency sees it: the shipped skills plus its own, and the resolution
+//! of any written skill name to one canonical skill.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::{contains_pattern, finish_page, json_list, now, to_json, PageRequest};
+use crate::db::schema::{skill_aliases, skills};
+use crate::db::{with_backend, DbConnection};
+use crate::domain::skills::{normalize, Category, NewSkill};
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = skills)]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+pub struct Skill {
+    pub id: i64,
+    pub agency_id: Option<i64>,
+    pub name: String,
+    pub category: String,
+    pub aliases: String,
+    pub implies: String,
+    pub closes: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl Skill {
+    pub fn aliases(&self) -> Vec<String> {
+        json_list(&self.aliases)
+    }
+    pub fn implies(&self) -> Vec<String> {
+        json_list(&self.implies)
+    }
+}
+
+/// A skill as it appears on a candidate or job order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkillRef {
+    pub id: i64,
+    pub name: String,
+    pub category: String,
+}
+
+/// Skills visible to the agency: the shipped ones and its own.
+fn visible(agency_id: i64) -> skills::BoxedQuery<'static, super::Backend> {
+    skills::table
+        .filter(skills::agency_id.is_null().or(skills::agency_id.eq(agency_id)))
+        .into_boxed()
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct SkillFilter {
+    pub q: Option<String>,
+    pub category: Option<Category>,
+    /// `Some(true)`: only the agency's own; `Some(false)`: only the shipped taxonomy.
+    pub own: Option<bool>,
+}
+
+/// Skills in id order (the shipped taxonomy first), `before` meaning "after" here: the
+/// taxonomy reads naturally from the start.
+pub fn list(conn: &mut DbConnection, agency_id: i64, filter: &SkillFilter, page: PageRequest) -> QueryResult<(Vec<Skill>, Option<i64>)> {
+    let mut query = visible(agency_id).select(Skill::as_select());
+    if let Some(q) = &filter.q {
+        let pattern = contains_pattern(&normalize(q));
+        let matching = skill_aliases::table
+            .filter(skill_aliases::scope.eq(0).or(skill_aliases::scope.eq(agency_id)))
+            .filter(skill_aliases::norm.like(pattern).escape('\\'))
+            .select(skill_aliases::skill_id);
+        query = query.filter(skills::id.eq_any(matching));
+    }
+    if let Some(category) = filter.category {
+        query = query.filter(skills::category.eq(category.as_str()));
+    }
+    match filter.own {
+        Some(true) => query = query.filter(skills::agency_id.eq(agency_id)),
+        Some(false) => query = query.filter(skills::agency_id.is_null()),
+        None => {}
+    }
+    if let Some(after) = page.before {
+        query = query.filter(skills::id.gt(after));
+    }
+    let rows = query.order(skills::id.asc()).limit(page.limit + 1).load(conn)?;
+    Ok(finish_page(rows, page, |s| s.id))
+}
+
+pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<Skill> {
+    visible(agency_id).filter(skills::id.eq(id)).select(Skill::as_select()).first(conn)
+}
+
+/// The skills these names resolve to, by normalised name or alias; unknown names are absent.
+pub fn resolve(conn: &mut DbConnection, agency_id: i64, names: &[String]) -> QueryResult<HashMap<String, SkillRef>> {
+    let norms: Vec<String> = names.iter().map(|n| normalize(n)).collect();
+    if norms.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String, i64, String, String)> = skill_aliases::table
+        .inner_join(skills::table)
+        .filter(skill_aliases::scope.eq(0).or(skill_aliases::scope.eq(agency_id)))
+        .filter(skill_aliases::norm.eq_any(&norms))
+        .order(skill_aliases::scope.asc())
+        .select((skill_aliases::scope, skill_aliases::norm, skills::id, skills::name, skills::category))
+        .load(conn)?;
+    let mut out = HashMap::new();
+    for (_, norm, id, name, category) in rows {
+        out.entry(norm).or_insert(SkillRef { id, name, category });
+    }
+    Ok(out)
+}
+
+/// Resolves every name, creating an agency skill of category `custom` for a name nobody knows:
+/// a recruiter's vocabulary is kept, not rejected. Must run inside a write transaction.
+pub fn resolve_or_create(conn: &mut DbConnection, agency_id: i64, names: &[String]) -> QueryResult<Vec<SkillRef>> {
+    let mut known = resolve(conn, agency_id, names)?;
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let norm = normalize(name);
+        if let Some(found) = known.get(&norm) {
+            out.push(found.clone());
+            continue;
+        }
+        let created = insert(conn, agency_id, &NewSkill { name: name.clone(), category: Category::Custom, aliases: vec![] })?;
+        let skill = SkillRef { id: created.id, name: created.name, category: created.category };
+        known.insert(norm, skill.clone());
+        out.push(skill);
+    }
+    Ok(out)
+}
+
+fn insert(conn: &mut DbConnection, agency_id: i64, new: &NewSkill) -> QueryResult<Skill> {
+    let skill: Skill = diesel::insert_into(skills::table)
+        .values((
+            skills::agency_id.eq(Some(agency_id)),
+            skills::name.eq(&new.name),
+            skills::category.eq(new.category.as_str()),
+            skills::aliases.eq(to_json(&new.aliases)),
+            skills::implies.eq("[]"),
+            skills::closes.eq("[]"),
+            skills::created_at.eq(now()),
+        ))
+        .returning(skills::all_columns)
+        .get_result(conn)?;
+    let rows: Vec<_> = std::iter::once(&new.name)
+        .chain(&new.aliases)
+        .map(|n| normalize(n))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .map(|norm| (skill_aliases::scope.eq(agency_id), skill_aliases::norm.eq(norm), skill_aliases::skill_id.eq(skill.id)))
+        .collect();
+    with_backend!(conn, |c| diesel::insert_into(skill_aliases::table).values(&rows).execute(c))?;
+    Ok(skill)
+}
+
+/// Adds an agency skill unless its name or an alias already means a skill the agency can see.
+pub fn create(conn: &mut DbConnection, agency_id: i64, new: &NewSkill) -> Result<Skill, ApiError> {
+    let names: Vec<String> = std::iter::once(new.name.clone()).chain(new.aliases.iter().cloned()).collect();
+    let known = resolve(conn, agency_id, &names)?;
+    if let Some((i, existing)) = names.iter().enumerate().find_map(|(i, n)| known.get(&normalize(n)).map(|s| (i, s))) {
+        let field = if i == 0 { "name".to_owned() } else { format!("aliases[{}]", i - 1) };
+        return Err(ApiError::Conflict {
+            detail: format!("{field} already means the skill \"{}\" (id {}).", existing.name, existing.id),
+            existing_id: Some(existing.id.to_string()),
+        });
+    }
+    Ok(insert(conn, agency_id, new)?)
+}
+
+/// The skills of many owners at once, for list pages: `(owner id, skill)` rows in list order.
+pub fn names_by_id(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, SkillRef>> {
+    let rows: Vec<(i64, String, String)> = skills::table
+        .filter(skills::id.eq_any(ids))
+        .select((skills::id, skills::name, skills::category))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(id, name, category)| (id, SkillRef { id, name, category })).collect())
+}

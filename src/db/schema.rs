@@ -1,0 +1,187 @@
+//! The tables, written by hand so that one schema serves both backends (see `migrations/`).
+
+diesel::table! {
+    agencies (id) {
+        id -> BigInt,
+        name -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        name -> Text,
+        email -> Text,
+        password_hash -> Text,
+        role -> Text,
+        disabled -> Bool,
+        token_version -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        family -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_attempts (email) {
+        email -> Text,
+        failures -> Integer,
+        last_failure_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    app_meta (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    skills (id) {
+        id -> BigInt,
+        agency_id -> Nullable<BigInt>,
+        name -> Text,
+        category -> Text,
+        aliases -> Text,
+        implies -> Text,
+        closes -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    skill_aliases (scope, norm) {
+        scope -> BigInt,
+        norm -> Text,
+        skill_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    candidates (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        full_name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        location -> Nullable<Text>,
+        remote_ok -> Bool,
+        status -> Text,
+        headline -> Nullable<Text>,
+        certifications -> Text,
+        crossover_signals -> Text,
+        it_experience_months -> Nullable<Integer>,
+        healthcare_experience_months -> Nullable<Integer>,
+        desired_rate_cents -> Nullable<BigInt>,
+        min_rate_cents -> Nullable<BigInt>,
+        available_from -> Nullable<Date>,
+        tags -> Text,
+        tags_norm -> Text,
+        notes -> Nullable<Text>,
+        search_text -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    candidate_skills (candidate_id, skill_id) {
+        candidate_id -> BigInt,
+        skill_id -> BigInt,
+        position -> Integer,
+        years -> Nullable<Integer>,
+        level -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    clients (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        name -> Text,
+        sector -> Text,
+        location -> Nullable<Text>,
+        max_rate_cents -> Nullable<BigInt>,
+        contact_name -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        notes -> Nullable<Text>,
+        search_text -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_orders (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        client_id -> BigInt,
+        title -> Text,
+        description -> Nullable<Text>,
+        max_rate_cents -> Nullable<BigInt>,
+        location -> Nullable<Text>,
+        remote -> Bool,
+        duration_months -> Nullable<Integer>,
+        status -> Text,
+        search_text -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    job_order_skills (job_order_id, skill_id) {
+        job_order_id -> BigInt,
+        skill_id -> BigInt,
+        required -> Bool,
+        position -> Integer,
+        weight -> Integer,
+        min_years -> Integer,
+    }
+}
+
+diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(skill_aliases -> skills (skill_id));
+diesel::joinable!(candidates -> agencies (agency_id));
+diesel::joinable!(candidate_skills -> candidates (candidate_id));
+diesel::joinable!(candidate_skills -> skills (skill_id));
+diesel::joinable!(clients -> agencies (agency_id));
+diesel::joinable!(job_orders -> clients (client_id));
+diesel::joinable!(job_order_skills -> job_orders (job_order_id));
+diesel::joinable!(job_order_skills -> skills (skill_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    agencies,
+    users,
+    refresh_tokens,
+    login_attempts,
+    app_meta,
+    skills,
+    skill_aliases,
+    candidates,
+    candidate_skills,
+    clients,
+    job_orders,
+    job_order_skills,
+);

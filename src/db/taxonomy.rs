@@ -1,0 +1,129 @@
+//! Loads the curated skill taxonomy shipped in `seed/taxonomy.json` into the database at start-up.
+//! The file's hash is remembered, so an unchanged taxonomy costs one query.
+
+use std::collections::HashMap;
+
+use diesel::prelude::*;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::schema::{app_meta, skill_aliases, skills};
+use super::{with_backend, write_tx, DbConnection};
+use crate::domain::skills::{normalize, Category};
+
+const TAXONOMY: &str = include_str!("seed/taxonomy.json");
+const HASH_KEY: &str = "taxonomy_sha256";
+
+#[derive(Debug, Deserialize)]
+struct TaxonomyFile {
+    skills: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Entry {
+    name: String,
+    category: Category,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    implies: Vec<String>,
+    #[serde(default)]
+    closes: Vec<String>,
+}
+
+/// Brings the shipped skills and their aliases up to date; agency skills are left alone.
+pub fn sync(conn: &mut DbConnection) -> anyhow::Result<()> {
+    let hash = hex(&Sha256::digest(TAXONOMY.as_bytes()));
+    let stored: Option<String> =
+        app_meta::table.find(HASH_KEY).select(app_meta::value).first(conn).optional()?;
+    if stored.as_deref() == Some(hash.as_str()) {
+        return Ok(());
+    }
+    let file: TaxonomyFile = serde_json::from_str(TAXONOMY)?;
+    write_tx(conn, |conn| -> anyhow::Result<()> {
+        let existing: HashMap<String, i64> = skills::table
+            .filter(skills::agency_id.is_null())
+            .select((skills::name, skills::id))
+            .load::<(String, i64)>(conn)?
+            .into_iter()
+            .map(|(name, id)| (normalize(&name), id))
+            .collect();
+        let now = chrono::Utc::now().naive_utc();
+        let mut aliases: Vec<(String, i64)> = Vec::new();
+        for entry in &file.skills {
+            let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+            let id = match existing.get(&normalize(&entry.name)) {
+                Some(&id) => {
+                    diesel::update(skills::table.find(id))
+                        .set((
+                            skills::name.eq(&entry.name),
+                            skills::category.eq(entry.category.as_str()),
+                            skills::aliases.eq(json(&entry.aliases)),
+                            skills::implies.eq(json(&entry.implies)),
+                            skills::closes.eq(json(&entry.closes)),
+                        ))
+                        .execute(conn)?;
+                    id
+                }
+                None => diesel::insert_into(skills::table)
+                    .values((
+                        skills::agency_id.eq(None::<i64>),
+                        skills::name.eq(&entry.name),
+                        skills::category.eq(entry.category.as_str()),
+                        skills::aliases.eq(json(&entry.aliases)),
+                        skills::implies.eq(json(&entry.implies)),
+                        skills::closes.eq(json(&entry.closes)),
+                        skills::created_at.eq(now),
+                    ))
+                    .returning(skills::id)
+                    .get_result(conn)?,
+            };
+            for alias in std::iter::once(&entry.name).chain(&entry.aliases) {
+                aliases.push((normalize(alias), id));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        aliases.retain(|(norm, _)| seen.insert(norm.clone()));
+        diesel::delete(skill_aliases::table.filter(skill_aliases::scope.eq(0))).execute(conn)?;
+        for chunk in aliases.chunks(500) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|(norm, id)| (skill_aliases::scope.eq(0i64), skill_aliases::norm.eq(norm), skill_aliases::skill_id.eq(*id)))
+                .collect();
+            with_backend!(conn, |c| diesel::insert_into(skill_aliases::table).values(&rows).execute(c))?;
+        }
+        diesel::delete(app_meta::table.find(HASH_KEY)).execute(conn)?;
+        diesel::insert_into(app_meta::table)
+            .values((app_meta::key.eq(HASH_KEY), app_meta::value.eq(&hash)))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_taxonomy_is_well_formed() {
+        let file: TaxonomyFile = serde_json::from_str(TAXONOMY).expect("taxonomy.json parses");
+        assert!(file.skills.len() >= 300, "only {} skills", file.skills.len());
+        let names: std::collections::HashSet<String> = file.skills.iter().map(|s| normalize(&s.name)).collect();
+        assert_eq!(names.len(), file.skills.len(), "duplicate skill names");
+        for skill in &file.skills {
+            for target in skill.implies.iter().chain(&skill.closes) {
+                assert!(names.contains(&normalize(target)), "{} points at unknown {target}", skill.name);
+            }
+        }
+        let healthcare = file
+            .skills
+            .iter()
+            .filter(|s| matches!(s.category, Category::HealthcareIt | Category::Clinical))
+            .count();
+        assert!(healthcare >= 150, "only {healthcare} healthcare skills");
+    }
+}

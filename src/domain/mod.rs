@@ -1,0 +1,11 @@
+//! Validated types and rules: what a well-formed candidate, client, job order, user or password
+//! is. No actix and no diesel here.
+
+pub mod candidate;
+pub mod client;
+pub mod job_order;
+pub mod password;
+pub mod patch;
+pub mod skills;
+pub mod user;
+pub mod validate;

@@ -1,0 +1,106 @@
+//! Skills as people write them, and the taxonomy's vocabulary.
+
+use serde::{Deserialize, Serialize};
+
+use super::validate::Check;
+
+/// How skill names are compared: case-insensitive, whitespace collapsed. "HL7  2.X" and
+/// "hl7 2.x" are the same alias.
+pub fn normalize(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+pub const MAX_NAME: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    GeneralIt,
+    HealthcareIt,
+    Clinical,
+    Certification,
+    Custom,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::GeneralIt => "general_it",
+            Category::HealthcareIt => "healthcare_it",
+            Category::Clinical => "clinical",
+            Category::Certification => "certification",
+            Category::Custom => "custom",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Category> {
+        [Category::GeneralIt, Category::HealthcareIt, Category::Clinical, Category::Certification, Category::Custom]
+            .into_iter()
+            .find(|c| c.as_str() == value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Beginner,
+    Intermediate,
+    Advanced,
+    Expert,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Beginner => "beginner",
+            Level::Intermediate => "intermediate",
+            Level::Advanced => "advanced",
+            Level::Expert => "expert",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Level> {
+        [Level::Beginner, Level::Intermediate, Level::Advanced, Level::Expert]
+            .into_iter()
+            .find(|l| l.as_str() == value)
+    }
+}
+
+/// A new agency skill, as a client sends it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkillInput {
+    pub name: String,
+    #[serde(default)]
+    pub category: Option<Category>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewSkill {
+    pub name: String,
+    pub category: Category,
+    pub aliases: Vec<String>,
+}
+
+impl SkillInput {
+    pub fn validate(self) -> Result<NewSkill, super::validate::Invalid> {
+        let mut check = Check::new();
+        let name = check.text("name", &self.name, MAX_NAME);
+        let aliases = check.labels("aliases", &self.aliases, 50, MAX_NAME);
+        let aliases = aliases.into_iter().filter(|a| normalize(a) != normalize(&name)).collect();
+        check.finish(NewSkill { name, category: self.category.unwrap_or(Category::Custom), aliases })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_compare_ignoring_case_and_spacing() {
+        assert_eq!(normalize("  HL7   2.X "), "hl7 2.x");
+        assert_eq!(normalize("Epic\tCadence"), "epic cadence");
+    }
+}

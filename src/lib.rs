@@ -1,0 +1,11 @@
+//! bridgehire: the candidate database and budget-aware matching service for healthcare-IT
+//! staffing agencies. The library holds everything so that tests drive the real application.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod telemetry;

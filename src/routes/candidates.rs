@@ -1,0 +1,142 @@
+//! Candidates: the people an agency places.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::json::ApiJson;
+use super::query::Query;
+use super::{created, if_match, parse_id, ts, versioned, Page};
+use crate::auth::AuthUser;
+use crate::db::models::candidates::{self, Candidate, CandidateFilter};
+use crate::db::models::json_list;
+use crate::domain::candidate::{CandidateInput, CandidatePatch, Signal, Status};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+#[derive(Serialize)]
+struct SkillView {
+    skill_id: String,
+    name: String,
+    category: String,
+    years: Option<i32>,
+    level: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+pub struct CandidateView {
+    id: String,
+    full_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    location: Option<String>,
+    remote_ok: bool,
+    status: &'static str,
+    headline: Option<String>,
+    skills: Vec<SkillView>,
+    certifications: Vec<String>,
+    crossover_signals: Vec<Signal>,
+    it_experience_months: Option<i32>,
+    healthcare_experience_months: Option<i32>,
+    desired_rate_cents: Option<i64>,
+    min_rate_cents: Option<i64>,
+    available_from: Option<NaiveDate>,
+    tags: Vec<String>,
+    notes: Option<String>,
+    created_at: String,
+    updated_at: String,
+    version: i32,
+}
+
+impl From<&Candidate> for CandidateView {
+    fn from(c: &Candidate) -> Self {
+        let r = &c.row;
+        CandidateView {
+            id: r.id.to_string(),
+            full_name: r.full_name.clone(),
+            email: r.email.clone(),
+            phone: r.phone.clone(),
+            location: r.location.clone(),
+            remote_ok: r.remote_ok,
+            status: c.status().as_str(),
+            headline: r.headline.clone(),
+            skills: c
+                .skills
+                .iter()
+                .map(|s| SkillView {
+                    skill_id: s.skill.id.to_string(),
+                    name: s.skill.name.clone(),
+                    category: s.skill.category.clone(),
+                    years: s.years,
+                    level: s.level.map(|l| l.as_str()),
+                })
+                .collect(),
+            certifications: json_list(&r.certifications),
+            crossover_signals: json_list(&r.crossover_signals),
+            it_experience_months: r.it_experience_months,
+            healthcare_experience_months: r.healthcare_experience_months,
+            desired_rate_cents: r.desired_rate_cents,
+            min_rate_cents: r.min_rate_cents,
+            available_from: r.available_from,
+            tags: json_list(&r.tags),
+            notes: r.notes.clone(),
+            created_at: ts(r.created_at),
+            updated_at: ts(r.updated_at),
+            version: r.version,
+        }
+    }
+}
+
+pub async fn create_candidate(state: web::Data<AppState>, caller: AuthUser, body: ApiJson<CandidateInput>) -> Result<HttpResponse, ApiError> {
+    let draft = body.into_inner().validate()?;
+    let agency_id = caller.agency_id();
+    let candidate = state.db(move |conn| candidates::create(conn, agency_id, &draft)).await?;
+    Ok(created(&CandidateView::from(&candidate), format!("/api/v1/candidates/{}", candidate.row.id), candidate.row.version))
+}
+
+pub async fn list_candidates(state: web::Data<AppState>, caller: AuthUser, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let mut q = Query::from_request(&req)?;
+    let page = q.page();
+    let filter = CandidateFilter {
+        status: q.choice("status", &["active", "placed", "archived"], Status::parse),
+        skills: q.many("skill", crate::domain::skills::MAX_NAME),
+        q: q.text("q", 200),
+        tag: q.text("tag", 50),
+        remote_ok: q.boolean("remote_ok"),
+        min_rate_cents_lte: q.cents("min_rate_cents_lte"),
+        min_rate_cents_gte: q.cents("min_rate_cents_gte"),
+        desired_rate_cents_lte: q.cents("desired_rate_cents_lte"),
+        desired_rate_cents_gte: q.cents("desired_rate_cents_gte"),
+        available_before: q.date("available_before"),
+    };
+    q.finish()?;
+    let agency_id = caller.agency_id();
+    let (rows, next) = state.db(move |conn| Ok(candidates::list(conn, agency_id, &filter, page)?)).await?;
+    Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(CandidateView::from).collect(), next)))
+}
+
+pub async fn get_candidate(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
+    let candidate = state.db(move |conn| candidates::find(conn, agency_id, id)).await?;
+    Ok(versioned(StatusCode::OK, &CandidateView::from(&candidate), candidate.row.version))
+}
+
+pub async fn update_candidate(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: ApiJson<CandidatePatch>,
+) -> Result<HttpResponse, ApiError> {
+    let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
+    let patch = body.into_inner();
+    let candidate = state.db(move |conn| candidates::update(conn, agency_id, id, precondition.as_ref(), patch)).await?;
+    Ok(versioned(StatusCode::OK, &CandidateView::from(&candidate), candidate.row.version))
+}
+
+pub async fn delete_candidate(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
+    state.db(move |conn| candidates::delete(conn, agency_id, id, precondition.as_ref())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

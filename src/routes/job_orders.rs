@@ -1,0 +1,129 @@
+//! Job orders: roles at clients, with the skills they need and their budget.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use super::json::ApiJson;
+use super::query::Query;
+use super::{created, if_match, parse_id, ts, versioned, Page};
+use crate::auth::AuthUser;
+use crate::db::models::job_orders::{self, JobOrder, JobOrderFilter};
+use crate::domain::job_order::{JobOrderInput, JobOrderPatch, Status};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+#[derive(Serialize)]
+struct SkillNeedView {
+    skill_id: String,
+    name: String,
+    category: String,
+    weight: i32,
+    min_years: i32,
+}
+
+#[derive(Serialize)]
+pub struct JobOrderView {
+    id: String,
+    client_id: String,
+    title: String,
+    description: Option<String>,
+    required_skills: Vec<SkillNeedView>,
+    nice_to_have_skills: Vec<SkillNeedView>,
+    max_rate_cents: Option<i64>,
+    effective_max_rate_cents: Option<i64>,
+    location: Option<String>,
+    remote: bool,
+    duration_months: Option<i32>,
+    status: String,
+    created_at: String,
+    updated_at: String,
+    version: i32,
+}
+
+impl From<&JobOrder> for JobOrderView {
+    fn from(j: &JobOrder) -> Self {
+        let needs = |required: bool| {
+            j.skills
+                .iter()
+                .filter(|s| s.required == required)
+                .map(|s| SkillNeedView {
+                    skill_id: s.skill.id.to_string(),
+                    name: s.skill.name.clone(),
+                    category: s.skill.category.clone(),
+                    weight: s.weight,
+                    min_years: s.min_years,
+                })
+                .collect()
+        };
+        let r = &j.row;
+        JobOrderView {
+            id: r.id.to_string(),
+            client_id: r.client_id.to_string(),
+            title: r.title.clone(),
+            description: r.description.clone(),
+            required_skills: needs(true),
+            nice_to_have_skills: needs(false),
+            max_rate_cents: r.max_rate_cents,
+            effective_max_rate_cents: j.effective_max_rate_cents(),
+            location: r.location.clone(),
+            remote: r.remote,
+            duration_months: r.duration_months,
+            status: r.status.clone(),
+            created_at: ts(r.created_at),
+            updated_at: ts(r.updated_at),
+            version: r.version,
+        }
+    }
+}
+
+pub async fn create_job_order(state: web::Data<AppState>, caller: AuthUser, body: ApiJson<JobOrderInput>) -> Result<HttpResponse, ApiError> {
+    let draft = body.into_inner().validate()?;
+    let agency_id = caller.agency_id();
+    let order = state.db(move |conn| job_orders::create(conn, agency_id, &draft)).await?;
+    Ok(created(&JobOrderView::from(&order), format!("/api/v1/job-orders/{}", order.row.id), order.row.version))
+}
+
+pub async fn list_job_orders(state: web::Data<AppState>, caller: AuthUser, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let mut q = Query::from_request(&req)?;
+    let page = q.page();
+    let client_id = q.id("client_id");
+    let filter = JobOrderFilter {
+        status: q.choice("status", &["open", "on_hold", "filled", "closed"], Status::parse),
+        client_id: client_id.map(|id| id.unwrap_or(-1)),
+        skills: q.many("skill", crate::domain::skills::MAX_NAME),
+        q: q.text("q", 200),
+        remote: q.boolean("remote"),
+        max_rate_cents_lte: q.cents("max_rate_cents_lte"),
+        max_rate_cents_gte: q.cents("max_rate_cents_gte"),
+    };
+    q.finish()?;
+    let agency_id = caller.agency_id();
+    let (rows, next) = state.db(move |conn| Ok(job_orders::list(conn, agency_id, &filter, page)?)).await?;
+    Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(JobOrderView::from).collect(), next)))
+}
+
+pub async fn get_job_order(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
+    let order = state.db(move |conn| job_orders::find(conn, agency_id, id)).await?;
+    Ok(versioned(StatusCode::OK, &JobOrderView::from(&order), order.row.version))
+}
+
+pub async fn update_job_order(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+    req: HttpRequest,
+    body: ApiJson<JobOrderPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
+    let patch = body.into_inner();
+    let order = state.db(move |conn| job_orders::update(conn, agency_id, id, precondition.as_ref(), patch)).await?;
+    Ok(versioned(StatusCode::OK, &JobOrderView::from(&order), order.row.version))
+}
+
+pub async fn delete_job_order(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
+    state.db(move |conn| job_orders::delete(conn, agency_id, id, precondition.as_ref())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,74 @@
+//! The skill taxonomy: the shipped skills plus the agency's own.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use super::json::ApiJson;
+use super::query::Query;
+use super::{parse_id, ts, Page};
+use crate::auth::AuthUser;
+use crate::db::models::skills::{self, Skill, SkillFilter};
+use crate::db::write_tx;
+use crate::domain::skills::{Category, SkillInput};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+#[derive(Serialize)]
+pub struct SkillView {
+    id: String,
+    name: String,
+    category: String,
+    aliases: Vec<String>,
+    implies: Vec<String>,
+    scope: &'static str,
+    created_at: String,
+}
+
+impl From<&Skill> for SkillView {
+    fn from(s: &Skill) -> Self {
+        SkillView {
+            id: s.id.to_string(),
+            name: s.name.clone(),
+            category: s.category.clone(),
+            aliases: s.aliases(),
+            implies: s.implies(),
+            scope: if s.agency_id.is_some() { "agency" } else { "global" },
+            created_at: ts(s.created_at),
+        }
+    }
+}
+
+const CATEGORIES: [&str; 5] = ["general_it", "healthcare_it", "clinical", "certification", "custom"];
+
+pub async fn list_skills(state: web::Data<AppState>, caller: AuthUser, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let mut q = Query::from_request(&req)?;
+    let page = q.page();
+    let filter = SkillFilter {
+        q: q.text("q", 100),
+        category: q.choice("category", &CATEGORIES, Category::parse),
+        own: q.choice("scope", &["global", "agency"], |s| match s {
+            "agency" => Some(true),
+            "global" => Some(false),
+            _ => None,
+        }),
+    };
+    q.finish()?;
+    let agency_id = caller.agency_id();
+    let (rows, next) = state.db(move |conn| Ok(skills::list(conn, agency_id, &filter, page)?)).await?;
+    Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(SkillView::from).collect(), next)))
+}
+
+pub async fn get_skill(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
+    let skill = state.db(move |conn| Ok(skills::find(conn, agency_id, id)?)).await?;
+    Ok(HttpResponse::Ok().json(SkillView::from(&skill)))
+}
+
+pub async fn create_skill(state: web::Data<AppState>, caller: AuthUser, body: ApiJson<SkillInput>) -> Result<HttpResponse, ApiError> {
+    let new = body.into_inner().validate()?;
+    let agency_id = caller.agency_id();
+    let skill = state.db(move |conn| write_tx(conn, |conn| skills::create(conn, agency_id, &new))).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, format!("/api/v1/skills/{}", skill.id)))
+        .json(SkillView::from(&skill)))
+}

@@ -1,0 +1,111 @@
+//! The application: shared state, the HTTP server, and the bound listener (port 0 in tests).
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::{from_fn, Next};
+use actix_web::{web, App, HttpMessage, HttpServer};
+use anyhow::Context;
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password;
+use crate::config::Settings;
+use crate::db::{self, DbConnection, Pool};
+use crate::error::ApiError;
+use crate::routes;
+
+/// What every handler shares.
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Arc<Settings>,
+    pub jwt: JwtKeys,
+    /// Verified against when an e-mail address is unknown, so that answer takes as long as a
+    /// wrong password.
+    pub dummy_hash: String,
+}
+
+impl AppState {
+    /// Runs `f` with a pooled connection on the blocking pool, inside the caller's span.
+    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        web::block(move || {
+            let _entered = span.enter();
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Opens the database (migrating it), binds the listener and builds the server.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        let settings = Arc::new(settings);
+        let pool = {
+            let s = settings.clone();
+            web::block(move || db::connect(&s.database, s.db_pool_size, s.db_busy_timeout_ms))
+                .await
+                .context("database start-up task failed")??
+        };
+        let dummy_hash = web::block(|| password::hash("bridgehire-dummy-password")).await??;
+        let listener = TcpListener::bind(&settings.bind_address)
+            .with_context(|| format!("cannot listen on {}", settings.bind_address))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState { pool, jwt: JwtKeys::new(&settings), settings: settings.clone(), dummy_hash });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .wrap(from_fn(request_id_header))
+                .wrap(TracingLogger::default())
+                .configure(routes::configure)
+                .default_service(web::to(routes::not_found))
+        })
+        .workers(settings.workers)
+        .shutdown_timeout(settings.shutdown_timeout.as_secs())
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish (graceful shutdown).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Echoes the caller's `X-Request-Id` (when it is a sane token) or the one generated for the
+/// request's log span, so a client can quote it when reporting a problem.
+async fn request_id_header(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let given = req
+        .headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_owned);
+    let generated = req.extensions().get::<RequestId>().map(|id| id.to_string());
+    let mut response = next.call(req).await?;
+    if let Some(value) = given.or(generated).and_then(|v| HeaderValue::from_str(&v).ok()) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    Ok(response)
+}
