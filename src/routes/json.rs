@@ -64,6 +64,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
 
 /// Parses a JSON document, telling syntax errors (400) from shape errors (422).
 pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    // Every body this API takes is an object; serde would otherwise read a struct from an array.
+    if let Some(first) = body.iter().find(|b| !b.is_ascii_whitespace()) {
+        if *first == b'[' || first.is_ascii_digit() || matches!(*first, b'"' | b't' | b'f' | b'n' | b'-') {
+            return Err(ApiError::validation("body", "must be a JSON object"));
+        }
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -94,6 +100,7 @@ fn field_of(path: &str, message: &str) -> String {
         .and_then(|rest| rest.split('`').next());
     let base = if path == "." { "" } else { path };
     match named {
+        Some(name) if base == name || base.ends_with(&format!(".{name}")) => base.to_owned(),
         Some(name) if base.is_empty() => name.to_owned(),
         Some(name) => format!("{base}.{name}"),
         None if base.is_empty() => "body".to_owned(),

@@ -1,0 +1,197 @@
+//! Shared test helpers: each test gets the real application on a random port over a fresh
+//! database — a temp-file SQLite database, or, when `TEST_DATABASE_URL` is set, a fresh
+//! PostgreSQL schema that is dropped afterwards. An unreachable PostgreSQL fails the test.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+
+use bridgehire::config::Settings;
+use bridgehire::startup::Application;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+pub const JWT_SECRET: &str = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+pub const PASSWORD: &str = "violet-kettle-marathon-42";
+
+enum TestDb {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { url: String, schema: String },
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { url, schema } = self {
+            use diesel::connection::SimpleConnection;
+            use diesel::Connection;
+            if let Ok(mut conn) = diesel::PgConnection::establish(url) {
+                let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    _db: TestDb,
+}
+
+fn fresh_database() -> (String, TestDb) {
+    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        Some(url) => {
+            use diesel::connection::SimpleConnection;
+            use diesel::Connection;
+            let schema = format!("bh_t_{:016x}", rand::random::<u64>());
+            let mut conn = diesel::PgConnection::establish(&url)
+                .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}"));
+            conn.batch_execute(&format!("CREATE SCHEMA {schema}")).expect("create test schema");
+            let separator = if url.contains('?') { '&' } else { '?' };
+            let app_url = format!("{url}{separator}options=-csearch_path%3D{schema}");
+            (app_url, TestDb::Postgres { url, schema })
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}/test.db", dir.path().display());
+            (url, TestDb::Sqlite(dir))
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// The app with some settings overridden, e.g. `[("ALLOW_SIGNUP", "false")]`.
+pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
+    let (database_url, db) = fresh_database();
+    let mut vars: HashMap<String, String> = [
+        ("DATABASE_URL", database_url.as_str()),
+        ("BIND_ADDRESS", "127.0.0.1:0"),
+        ("JWT_SECRET", JWT_SECRET),
+        ("WORKERS", "1"),
+        ("DB_POOL_SIZE", "4"),
+        ("SHUTDOWN_TIMEOUT_SECONDS", "0"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in overrides {
+        vars.insert(k.to_string(), v.to_string());
+    }
+    let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
+    let app = Application::build(settings).await.expect("application builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp { base, client: reqwest::Client::new(), _db: db }
+}
+
+/// A signed-up admin: tokens and ids.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub access: String,
+    pub refresh: String,
+    pub user_id: String,
+    pub agency_id: String,
+    pub email: String,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Reply {
+    /// Asserts an RFC 9457 problem with this status, and returns its body.
+    pub fn problem(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
+        let content_type = self.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+        assert_eq!(content_type, "application/problem+json", "problem content type");
+        assert_eq!(self.body["status"], status, "problem status member");
+        assert!(self.body["type"].as_str().is_some_and(|t| t.starts_with("/problems/")), "type: {}", self.body);
+        assert!(self.body["title"].is_string());
+        &self.body
+    }
+
+    pub fn ok(&self, status: u16) -> &Value {
+        assert_eq!(self.status.as_u16(), status, "unexpected status; body: {}", self.body);
+        &self.body
+    }
+
+    /// The fields named in a problem's `errors`.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.body["errors"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+}
+
+impl TestApp {
+    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.client.request(method, format!("{}{}", self.base, path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body read");
+        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Reply { status, headers, body }
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Reply {
+        self.request(Method::GET, path, Some(token), None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(Method::POST, path, Some(token), Some(body), &[]).await
+    }
+
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> Reply {
+        self.request(Method::PATCH, path, Some(token), Some(body), &[]).await
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Reply {
+        self.request(Method::DELETE, path, Some(token), None, &[]).await
+    }
+
+    pub async fn public_post(&self, path: &str, body: Value) -> Reply {
+        self.request(Method::POST, path, None, Some(body), &[]).await
+    }
+
+    /// Signs up a new agency with its first admin.
+    pub async fn signup(&self, agency: &str, email: &str) -> Session {
+        let reply = self
+            .public_post("/api/v1/auth/signup", json!({"agency_name": agency, "name": "Ada Admin", "email": email, "password": PASSWORD}))
+            .await;
+        let body = reply.ok(201);
+        Session {
+            access: body["access_token"].as_str().unwrap().to_owned(),
+            refresh: body["refresh_token"].as_str().unwrap().to_owned(),
+            user_id: body["user"]["id"].as_str().unwrap().to_owned(),
+            agency_id: body["agency"]["id"].as_str().unwrap().to_owned(),
+            email: email.to_owned(),
+        }
+    }
+
+    /// Two agencies, for tenancy tests.
+    pub async fn two_agencies(&self) -> (Session, Session) {
+        (self.signup("Lakeside Staffing", "ada@lakeside.example").await, self.signup("Harbor Talent", "hal@harbor.example").await)
+    }
+
+    pub async fn create(&self, path: &str, token: &str, body: Value) -> Value {
+        self.post(path, token, body).await.ok(201).clone()
+    }
+}

@@ -1,0 +1,56 @@
+//! Operations endpoints, the served contract, and the shape of routing errors.
+
+mod common;
+
+use common::spawn_app;
+use reqwest::Method;
+
+#[actix_web::test]
+async fn healthz_and_readyz_answer_ok() {
+    let app = spawn_app().await;
+    let health = app.request(Method::GET, "/healthz", None, None, &[]).await;
+    assert_eq!(health.ok(200)["status"], "ok");
+    let ready = app.request(Method::GET, "/readyz", None, None, &[]).await;
+    assert_eq!(ready.ok(200)["status"], "ready");
+}
+
+#[actix_web::test]
+async fn the_contract_is_served_and_names_every_route() {
+    let app = spawn_app().await;
+    let response = app.client.get(format!("{}/openapi.yaml", app.base)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/yaml"));
+    let spec: serde_yaml::Value = serde_yaml::from_str(&response.text().await.unwrap()).expect("valid YAML");
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
+    for path in [
+        "/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/me",
+        "/api/v1/me/password", "/api/v1/users", "/api/v1/users/{id}", "/api/v1/skills", "/api/v1/skills/{id}",
+        "/api/v1/candidates", "/api/v1/candidates/{id}", "/api/v1/clients", "/api/v1/clients/{id}",
+        "/api/v1/job-orders", "/api/v1/job-orders/{id}", "/healthz", "/readyz", "/openapi.yaml",
+    ] {
+        assert!(!spec["paths"][path].is_null(), "openapi.yaml lacks {path}");
+    }
+}
+
+#[actix_web::test]
+async fn an_unknown_path_is_a_404_problem() {
+    let app = spawn_app().await;
+    app.request(Method::GET, "/api/v1/nothing-here", None, None, &[]).await.problem(404);
+}
+
+#[actix_web::test]
+async fn a_wrong_method_is_a_405_problem_with_allow() {
+    let app = spawn_app().await;
+    let reply = app.request(Method::PUT, "/api/v1/candidates", None, None, &[]).await;
+    reply.problem(405);
+    assert_eq!(reply.header("allow").as_deref(), Some("GET, POST"));
+}
+
+#[actix_web::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let echoed = app.request(Method::GET, "/healthz", None, None, &[("x-request-id", "trace-42")]).await;
+    assert_eq!(echoed.header("x-request-id").as_deref(), Some("trace-42"));
+    let generated = app.request(Method::GET, "/healthz", None, None, &[]).await;
+    assert!(generated.header("x-request-id").is_some_and(|id| !id.is_empty()));
+}
