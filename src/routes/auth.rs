@@ -102,6 +102,9 @@ pub async fn login(state: web::Data<AppState>, body: ApiJson<LoginInput>) -> Res
     let mut check = Check::new();
     check.int_range("email", input.email.chars().count(), 1, 254);
     check.int_range("password", input.password.chars().count(), 1, 1024);
+    if input.email.chars().any(char::is_control) {
+        check.fail("email", "must not contain control characters");
+    }
     check.finish(())?;
     let email = normalize_email(&input.email);
 

@@ -44,8 +44,8 @@ impl Query {
             self.fail(name, "may be given at most 20 times");
         }
         for v in &values {
-            if v.is_empty() || v.chars().count() > max {
-                self.fail(name, format!("must be 1 to {max} characters"));
+            if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
+                self.fail(name, format!("must be 1 to {max} characters, without control characters"));
             }
         }
         values
@@ -53,8 +53,8 @@ impl Query {
 
     pub fn text(&mut self, name: &str, max: usize) -> Option<String> {
         let value = self.one(name)?.trim().to_owned();
-        if value.is_empty() || value.chars().count() > max {
-            self.fail(name, format!("must be 1 to {max} characters"));
+        if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+            self.fail(name, format!("must be 1 to {max} characters, without control characters"));
             return None;
         }
         Some(value)
