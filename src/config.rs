@@ -173,7 +173,10 @@ fn load_or_create_secret(path: &Path) -> Result<(String, SecretSource), ConfigEr
         if existing.len() >= MIN_SECRET_LEN {
             return Ok((existing, SecretSource::StoredFile(path.to_path_buf())));
         }
-        return Err(bad("JWT_SECRET", format!("is unset and {} is too short; delete it or set JWT_SECRET", path.display())));
+        return Err(bad(
+            "JWT_SECRET",
+            format!("is unset and {} is too short; delete it or set JWT_SECRET", path.display()),
+        ));
     }
     use rand::RngCore;
     let mut bytes = [0u8; 48];
@@ -191,7 +194,9 @@ fn load_or_create_secret(path: &Path) -> Result<(String, SecretSource), ConfigEr
         use std::io::Write;
         options.open(path)?.write_all(secret.as_bytes())
     };
-    write().map_err(|e| bad("JWT_SECRET", format!("is unset and a generated one cannot be stored at {}: {e}", path.display())))?;
+    write().map_err(|e| {
+        bad("JWT_SECRET", format!("is unset and a generated one cannot be stored at {}: {e}", path.display()))
+    })?;
     Ok((secret, SecretSource::GeneratedFile(path.to_path_buf())))
 }
 

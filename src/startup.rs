@@ -65,7 +65,8 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind_address)
             .with_context(|| format!("cannot listen on {}", settings.bind_address))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { pool, jwt: JwtKeys::new(&settings), settings: settings.clone(), dummy_hash });
+        let state =
+            web::Data::new(AppState { pool, jwt: JwtKeys::new(&settings), settings: settings.clone(), dummy_hash });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -95,7 +96,10 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Echoes the caller's `X-Request-Id` (when it is a sane token) or the one generated for the
 /// request's log span, so a client can quote it when reporting a problem.
-async fn request_id_header(req: ServiceRequest, next: Next<impl MessageBody>) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+async fn request_id_header(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let given = req
         .headers()
         .get(&REQUEST_ID)

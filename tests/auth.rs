@@ -41,14 +41,25 @@ async fn signup_with_a_taken_email_is_409_whatever_its_case() {
 async fn signup_refuses_weak_passwords_and_bad_fields_with_every_field_named() {
     let app = spawn_app().await;
     for weak in ["short", "password1234", "qwertyqwerty", "123456789012"] {
-        let reply = app.public_post("/api/v1/auth/signup", json!({"agency_name": "A", "name": "B", "email": "b@c.example", "password": weak})).await;
+        let reply = app
+            .public_post(
+                "/api/v1/auth/signup",
+                json!({"agency_name": "A", "name": "B", "email": "b@c.example", "password": weak}),
+            )
+            .await;
         reply.problem(422);
         assert_eq!(reply.error_fields(), ["password"], "{weak}");
     }
-    let reply = app.public_post("/api/v1/auth/signup", json!({"agency_name": " ", "name": "B", "email": "not-an-email", "password": PASSWORD})).await;
+    let reply = app
+        .public_post(
+            "/api/v1/auth/signup",
+            json!({"agency_name": " ", "name": "B", "email": "not-an-email", "password": PASSWORD}),
+        )
+        .await;
     reply.problem(422);
     assert_eq!(reply.error_fields(), ["agency_name", "email"]);
-    let reply = app.public_post("/api/v1/auth/signup", json!({"agency_name": "A", "name": "B", "email": "b@c.example"})).await;
+    let reply =
+        app.public_post("/api/v1/auth/signup", json!({"agency_name": "A", "name": "B", "email": "b@c.example"})).await;
     reply.problem(422);
     assert_eq!(reply.error_fields(), ["password"]);
 }
@@ -63,7 +74,8 @@ async fn signup_can_be_switched_off() {
 async fn malformed_json_is_400_and_the_wrong_content_type_415_and_too_large_413() {
     let app = spawn_app().await;
     let url = format!("{}/api/v1/auth/signup", app.base);
-    let bad = app.client.post(&url).header("content-type", "application/json").body("{\"email\": ").send().await.unwrap();
+    let bad =
+        app.client.post(&url).header("content-type", "application/json").body("{\"email\": ").send().await.unwrap();
     assert_eq!(bad.status(), 400);
     let body: Value = bad.json().await.unwrap();
     assert!(body["detail"].as_str().unwrap().contains("line 1"));
@@ -88,7 +100,8 @@ async fn unknown_fields_are_refused_by_name() {
 async fn login_returns_tokens_for_the_right_password() {
     let app = spawn_app().await;
     let session = app.signup("Lakeside", "ada@lakeside.example").await;
-    let reply = app.public_post("/api/v1/auth/login", json!({"email": "ADA@lakeside.example", "password": PASSWORD})).await;
+    let reply =
+        app.public_post("/api/v1/auth/login", json!({"email": "ADA@lakeside.example", "password": PASSWORD})).await;
     assert_eq!(reply.ok(200)["user"]["id"], session.user_id.as_str());
     app.get("/api/v1/me", reply.body["access_token"].as_str().unwrap()).await.ok(200);
 }
@@ -97,8 +110,12 @@ async fn login_returns_tokens_for_the_right_password() {
 async fn wrong_password_and_unknown_email_get_the_same_401() {
     let app = spawn_app().await;
     app.signup("Lakeside", "ada@lakeside.example").await;
-    let wrong = app.public_post("/api/v1/auth/login", json!({"email": "ada@lakeside.example", "password": "not-the-password"})).await;
-    let unknown = app.public_post("/api/v1/auth/login", json!({"email": "nobody@lakeside.example", "password": "not-the-password"})).await;
+    let wrong = app
+        .public_post("/api/v1/auth/login", json!({"email": "ada@lakeside.example", "password": "not-the-password"}))
+        .await;
+    let unknown = app
+        .public_post("/api/v1/auth/login", json!({"email": "nobody@lakeside.example", "password": "not-the-password"}))
+        .await;
     wrong.problem(401);
     unknown.problem(401);
     assert_eq!(wrong.body, unknown.body);
@@ -109,9 +126,15 @@ async fn repeated_failed_logins_are_throttled_with_retry_after_even_for_the_righ
     let app = spawn_app_with(&[("LOGIN_MAX_FAILURES", "3"), ("LOGIN_LOCKOUT_SECONDS", "120")]).await;
     app.signup("Lakeside", "ada@lakeside.example").await;
     for _ in 0..3 {
-        app.public_post("/api/v1/auth/login", json!({"email": "ada@lakeside.example", "password": "guess-guess-guess"})).await.problem(401);
+        app.public_post(
+            "/api/v1/auth/login",
+            json!({"email": "ada@lakeside.example", "password": "guess-guess-guess"}),
+        )
+        .await
+        .problem(401);
     }
-    let locked = app.public_post("/api/v1/auth/login", json!({"email": "ada@lakeside.example", "password": PASSWORD})).await;
+    let locked =
+        app.public_post("/api/v1/auth/login", json!({"email": "ada@lakeside.example", "password": PASSWORD})).await;
     locked.problem(429);
     let retry: u64 = locked.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=120).contains(&retry), "retry-after {retry}");
@@ -157,7 +180,10 @@ async fn access_tokens_are_rejected_when_expired_tampered_or_otherwise_wrong() {
 
     let mut tampered = s.access.clone();
     let payload_start = tampered.find('.').unwrap() + 1;
-    tampered.replace_range(payload_start..payload_start + 1, if &tampered[payload_start..payload_start + 1] == "e" { "f" } else { "e" });
+    tampered.replace_range(
+        payload_start..payload_start + 1,
+        if &tampered[payload_start..payload_start + 1] == "e" { "f" } else { "e" },
+    );
 
     let header = base64_url(r#"{"alg":"none","typ":"JWT"}"#);
     let body = base64_url(&good.to_string());
@@ -230,21 +256,41 @@ async fn changing_the_password_ends_every_session() {
     let app = spawn_app().await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
     let wrong = app
-        .request(Method::PUT, "/api/v1/me/password", Some(&s.access), Some(json!({"current_password": "nope-nope-nope", "new_password": "amber-lantern-harbor-7"})), &[])
+        .request(
+            Method::PUT,
+            "/api/v1/me/password",
+            Some(&s.access),
+            Some(json!({"current_password": "nope-nope-nope", "new_password": "amber-lantern-harbor-7"})),
+            &[],
+        )
         .await;
     wrong.problem(422);
     assert_eq!(wrong.error_fields(), ["current_password"]);
     let weak = app
-        .request(Method::PUT, "/api/v1/me/password", Some(&s.access), Some(json!({"current_password": PASSWORD, "new_password": "password1234"})), &[])
+        .request(
+            Method::PUT,
+            "/api/v1/me/password",
+            Some(&s.access),
+            Some(json!({"current_password": PASSWORD, "new_password": "password1234"})),
+            &[],
+        )
         .await;
     assert_eq!(weak.error_fields(), ["new_password"]);
 
     let done = app
-        .request(Method::PUT, "/api/v1/me/password", Some(&s.access), Some(json!({"current_password": PASSWORD, "new_password": "amber-lantern-harbor-7"})), &[])
+        .request(
+            Method::PUT,
+            "/api/v1/me/password",
+            Some(&s.access),
+            Some(json!({"current_password": PASSWORD, "new_password": "amber-lantern-harbor-7"})),
+            &[],
+        )
         .await;
     assert_eq!(done.status, 204);
     app.get("/api/v1/me", &s.access).await.problem(401);
     app.public_post("/api/v1/auth/refresh", json!({"refresh_token": s.refresh})).await.problem(401);
     app.public_post("/api/v1/auth/login", json!({"email": s.email, "password": PASSWORD})).await.problem(401);
-    app.public_post("/api/v1/auth/login", json!({"email": s.email, "password": "amber-lantern-harbor-7"})).await.ok(200);
+    app.public_post("/api/v1/auth/login", json!({"email": s.email, "password": "amber-lantern-harbor-7"}))
+        .await
+        .ok(200);
 }

@@ -135,7 +135,9 @@ async fn the_list_filters_by_skill_status_rate_tag_and_text() {
                "desired_rate_cents": 12000, "min_rate_cents": 11000, "tags": ["epic"], "remote_ok": false}),
     )
     .await;
-    let names = |v: &Value| -> Vec<String> { v["items"].as_array().unwrap().iter().map(|i| i["full_name"].as_str().unwrap().to_owned()).collect() };
+    let names = |v: &Value| -> Vec<String> {
+        v["items"].as_array().unwrap().iter().map(|i| i["full_name"].as_str().unwrap().to_owned()).collect()
+    };
     let get = |q: &'static str| {
         let app = &app;
         let token = s.access.clone();
@@ -165,7 +167,13 @@ async fn a_patch_changes_only_what_it_names_and_bumps_the_version() {
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
     let c = create(&app, &s.access, network_admin()).await;
     let path = format!("/api/v1/candidates/{}", c["id"].as_str().unwrap());
-    let reply = app.patch(&path, &s.access, json!({"status": "archived", "phone": null, "skills": [{"name": "Epic Cadence", "years": 1}]})).await;
+    let reply = app
+        .patch(
+            &path,
+            &s.access,
+            json!({"status": "archived", "phone": null, "skills": [{"name": "Epic Cadence", "years": 1}]}),
+        )
+        .await;
     let updated = reply.ok(200).clone();
     assert_eq!(reply.header("etag").as_deref(), Some("\"2\""));
     assert_eq!(updated["version"], 2);
@@ -186,7 +194,13 @@ async fn an_invalid_patch_is_refused_whole_and_the_record_is_unchanged() {
     let reply = app.patch(&path, &s.access, json!({"full_name": "New Name", "min_rate_cents": 9000})).await;
     reply.problem(422);
     assert_eq!(reply.error_fields(), ["min_rate_cents"]);
-    let reply = app.patch(&path, &s.access, json!({"full_name": null, "skills": [{"name": "Brand New Skill"}, {"name": "brand new skill"}]})).await;
+    let reply = app
+        .patch(
+            &path,
+            &s.access,
+            json!({"full_name": null, "skills": [{"name": "Brand New Skill"}, {"name": "brand new skill"}]}),
+        )
+        .await;
     assert_eq!(reply.error_fields(), ["full_name", "skills[1].name"]);
     assert_eq!(app.get(&path, &s.access).await.ok(200), &c);
 }
@@ -197,15 +211,21 @@ async fn concurrent_edits_do_not_overwrite_each_other() {
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
     let c = create(&app, &s.access, network_admin()).await;
     let path = format!("/api/v1/candidates/{}", c["id"].as_str().unwrap());
-    let first = app.request(Method::PATCH, &path, Some(&s.access), Some(json!({"headline": "First"})), &[("if-match", "\"1\"")]).await;
+    let first = app
+        .request(Method::PATCH, &path, Some(&s.access), Some(json!({"headline": "First"})), &[("if-match", "\"1\"")])
+        .await;
     first.ok(200);
-    let second = app.request(Method::PATCH, &path, Some(&s.access), Some(json!({"headline": "Second"})), &[("if-match", "\"1\"")]).await;
+    let second = app
+        .request(Method::PATCH, &path, Some(&s.access), Some(json!({"headline": "Second"})), &[("if-match", "\"1\"")])
+        .await;
     second.problem(412);
     assert!(second.body["detail"].as_str().unwrap().contains("version 2"));
     assert_eq!(app.get(&path, &s.access).await.body["headline"], "First");
     let stale_delete = app.request(Method::DELETE, &path, Some(&s.access), None, &[("if-match", "\"1\"")]).await;
     stale_delete.problem(412);
-    let weak = app.request(Method::PATCH, &path, Some(&s.access), Some(json!({"headline": "Third"})), &[("if-match", "W/\"2\"")]).await;
+    let weak = app
+        .request(Method::PATCH, &path, Some(&s.access), Some(json!({"headline": "Third"})), &[("if-match", "W/\"2\"")])
+        .await;
     assert_eq!(weak.ok(200)["headline"], "Third");
 }
 
@@ -230,7 +250,10 @@ async fn another_agencys_candidate_is_not_found_on_every_method() {
     app.patch(&path, &ours.access, json!({"full_name": "Stolen"})).await.problem(404);
     app.delete(&path, &ours.access).await.problem(404);
     assert!(app.get("/api/v1/candidates", &ours.access).await.ok(200)["items"].as_array().unwrap().is_empty());
-    assert!(app.get("/api/v1/candidates?skill=Cisco&q=dana", &ours.access).await.ok(200)["items"].as_array().unwrap().is_empty());
+    assert!(app.get("/api/v1/candidates?skill=Cisco&q=dana", &ours.access).await.ok(200)["items"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     // Theirs is untouched.
     assert_eq!(app.get(&path, &theirs.access).await.ok(200)["full_name"], "Dana Reyes");
     // Ids that are no ids at all are simply not found.
@@ -242,7 +265,13 @@ async fn another_agencys_candidate_is_not_found_on_every_method() {
 #[actix_web::test]
 async fn without_a_token_every_candidate_route_is_401() {
     let app = spawn_app().await;
-    for (method, path) in [(Method::GET, "/api/v1/candidates"), (Method::POST, "/api/v1/candidates"), (Method::GET, "/api/v1/candidates/1"), (Method::PATCH, "/api/v1/candidates/1"), (Method::DELETE, "/api/v1/candidates/1")] {
+    for (method, path) in [
+        (Method::GET, "/api/v1/candidates"),
+        (Method::POST, "/api/v1/candidates"),
+        (Method::GET, "/api/v1/candidates/1"),
+        (Method::PATCH, "/api/v1/candidates/1"),
+        (Method::DELETE, "/api/v1/candidates/1"),
+    ] {
         app.request(method, path, None, Some(json!({})), &[]).await.problem(401);
     }
 }

@@ -19,10 +19,23 @@ async fn a_client_is_created_read_listed_updated_and_deleted() {
     assert_eq!(reply.header("location").as_deref(), Some(path.as_str()));
     assert_eq!(app.get(&path, &s.access).await.ok(200), &client);
 
-    app.create("/api/v1/clients", &s.access, json!({"name": "Metro General Hospital", "sector": "hospital", "max_rate_cents": 14000})).await;
-    let names = |v: &serde_json::Value| -> Vec<String> { v["items"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_owned()).collect() };
-    assert_eq!(names(app.get("/api/v1/clients", &s.access).await.ok(200)), ["Metro General Hospital", "Prairie Rural Clinic"]);
-    assert_eq!(names(app.get("/api/v1/clients?max_rate_cents_lte=7000", &s.access).await.ok(200)), ["Prairie Rural Clinic"]);
+    app.create(
+        "/api/v1/clients",
+        &s.access,
+        json!({"name": "Metro General Hospital", "sector": "hospital", "max_rate_cents": 14000}),
+    )
+    .await;
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v["items"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(
+        names(app.get("/api/v1/clients", &s.access).await.ok(200)),
+        ["Metro General Hospital", "Prairie Rural Clinic"]
+    );
+    assert_eq!(
+        names(app.get("/api/v1/clients?max_rate_cents_lte=7000", &s.access).await.ok(200)),
+        ["Prairie Rural Clinic"]
+    );
     assert_eq!(names(app.get("/api/v1/clients?sector=hospital", &s.access).await.ok(200)), ["Metro General Hospital"]);
     assert_eq!(names(app.get("/api/v1/clients?q=rural", &s.access).await.ok(200)), ["Prairie Rural Clinic"]);
 
@@ -38,10 +51,12 @@ async fn a_client_is_created_read_listed_updated_and_deleted() {
 async fn invalid_clients_are_refused_field_by_field() {
     let app = spawn_app().await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
-    let reply = app.post("/api/v1/clients", &s.access, json!({"name": "", "sector": "spa", "max_rate_cents": -5})).await;
+    let reply =
+        app.post("/api/v1/clients", &s.access, json!({"name": "", "sector": "spa", "max_rate_cents": -5})).await;
     reply.problem(422);
     assert_eq!(reply.error_fields(), ["sector"], "an unknown enum value is a shape error, reported alone");
-    let reply = app.post("/api/v1/clients", &s.access, json!({"name": "", "max_rate_cents": -5, "contact_email": "x@"})).await;
+    let reply =
+        app.post("/api/v1/clients", &s.access, json!({"name": "", "max_rate_cents": -5, "contact_email": "x@"})).await;
     assert_eq!(reply.error_fields(), ["name", "max_rate_cents", "contact_email"]);
     let c = app.create("/api/v1/clients", &s.access, json!({"name": "Prairie"})).await;
     let path = format!("/api/v1/clients/{}", c["id"].as_str().unwrap());
@@ -65,7 +80,8 @@ async fn a_client_with_job_orders_cannot_be_deleted() {
 async fn another_agencys_client_is_not_found_on_every_method() {
     let app = spawn_app().await;
     let (ours, theirs) = app.two_agencies().await;
-    let c = app.create("/api/v1/clients", &theirs.access, json!({"name": "Harbor Hospital", "max_rate_cents": 9000})).await;
+    let c =
+        app.create("/api/v1/clients", &theirs.access, json!({"name": "Harbor Hospital", "max_rate_cents": 9000})).await;
     let path = format!("/api/v1/clients/{}", c["id"].as_str().unwrap());
     app.get(&path, &ours.access).await.problem(404);
     app.patch(&path, &ours.access, json!({"max_rate_cents": 1})).await.problem(404);

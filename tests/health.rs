@@ -23,10 +23,25 @@ async fn the_contract_is_served_and_names_every_route() {
     let spec: serde_yaml::Value = serde_yaml::from_str(&response.text().await.unwrap()).expect("valid YAML");
     assert!(spec["openapi"].as_str().unwrap().starts_with("3.1"));
     for path in [
-        "/api/v1/auth/signup", "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/me",
-        "/api/v1/me/password", "/api/v1/users", "/api/v1/users/{id}", "/api/v1/skills", "/api/v1/skills/{id}",
-        "/api/v1/candidates", "/api/v1/candidates/{id}", "/api/v1/clients", "/api/v1/clients/{id}",
-        "/api/v1/job-orders", "/api/v1/job-orders/{id}", "/healthz", "/readyz", "/openapi.yaml",
+        "/api/v1/auth/signup",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/me",
+        "/api/v1/me/password",
+        "/api/v1/users",
+        "/api/v1/users/{id}",
+        "/api/v1/skills",
+        "/api/v1/skills/{id}",
+        "/api/v1/candidates",
+        "/api/v1/candidates/{id}",
+        "/api/v1/clients",
+        "/api/v1/clients/{id}",
+        "/api/v1/job-orders",
+        "/api/v1/job-orders/{id}",
+        "/healthz",
+        "/readyz",
+        "/openapi.yaml",
     ] {
         assert!(!spec["paths"][path].is_null(), "openapi.yaml lacks {path}");
     }

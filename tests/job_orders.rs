@@ -6,7 +6,12 @@ use common::{spawn_app, TestApp};
 use serde_json::{json, Value};
 
 async fn clinic(app: &TestApp, token: &str) -> Value {
-    app.create("/api/v1/clients", token, json!({"name": "Prairie Rural Clinic", "sector": "clinic", "max_rate_cents": 6500})).await
+    app.create(
+        "/api/v1/clients",
+        token,
+        json!({"name": "Prairie Rural Clinic", "sector": "clinic", "max_rate_cents": 6500}),
+    )
+    .await
 }
 
 fn cadence_analyst(client_id: &Value) -> Value {
@@ -45,7 +50,9 @@ async fn a_job_order_takes_its_clients_budget_unless_it_sets_one() {
     assert_eq!(updated.body["required_skills"], order["required_skills"], "skills untouched by the patch");
     // The client's budget changing flows through to job orders without one of their own.
     let other = app.create("/api/v1/job-orders", &s.access, json!({"client_id": c["id"], "title": "Help desk"})).await;
-    app.patch(&format!("/api/v1/clients/{}", c["id"].as_str().unwrap()), &s.access, json!({"max_rate_cents": 6000})).await.ok(200);
+    app.patch(&format!("/api/v1/clients/{}", c["id"].as_str().unwrap()), &s.access, json!({"max_rate_cents": 6000}))
+        .await
+        .ok(200);
     let other = app.get(&format!("/api/v1/job-orders/{}", other["id"].as_str().unwrap()), &s.access).await;
     assert_eq!(other.ok(200)["effective_max_rate_cents"], 6000);
 }
@@ -58,7 +65,9 @@ async fn job_orders_are_filtered_by_client_status_skill_and_budget() {
     let h = app.create("/api/v1/clients", &s.access, json!({"name": "Metro General", "max_rate_cents": 15000})).await;
     app.create("/api/v1/job-orders", &s.access, cadence_analyst(&c["id"])).await;
     app.create("/api/v1/job-orders", &s.access, json!({"client_id": h["id"], "title": "FHIR engineer", "required_skills": [{"name": "FHIR"}], "status": "filled"})).await;
-    let titles = |v: &Value| -> Vec<String> { v["items"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap().to_owned()).collect() };
+    let titles = |v: &Value| -> Vec<String> {
+        v["items"].as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap().to_owned()).collect()
+    };
     let q = |query: String| {
         let app = &app;
         let token = s.access.clone();
@@ -89,7 +98,10 @@ async fn invalid_job_orders_are_refused_and_write_nothing() {
     assert_eq!(reply.error_fields(), ["required_skills[0].weight", "nice_to_have_skills[0].name", "duration_months"]);
     let mut body = cadence_analyst(&c["id"]);
     body["nice_to_have_skills"] = json!([{"name": "Cadence"}]);
-    assert_eq!(app.post("/api/v1/job-orders", &ours.access, body).await.error_fields(), ["nice_to_have_skills[0].name"]);
+    assert_eq!(
+        app.post("/api/v1/job-orders", &ours.access, body).await.error_fields(),
+        ["nice_to_have_skills[0].name"]
+    );
     assert!(app.get("/api/v1/job-orders", &ours.access).await.ok(200)["items"].as_array().unwrap().is_empty());
 }
 
@@ -101,7 +113,15 @@ async fn a_stale_if_match_on_a_job_order_is_412() {
     let order = app.create("/api/v1/job-orders", &s.access, cadence_analyst(&c["id"])).await;
     let path = format!("/api/v1/job-orders/{}", order["id"].as_str().unwrap());
     app.patch(&path, &s.access, json!({"title": "Cadence Analyst II"})).await.ok(200);
-    let stale = app.request(reqwest::Method::PATCH, &path, Some(&s.access), Some(json!({"title": "Overwrite"})), &[("if-match", "\"1\"")]).await;
+    let stale = app
+        .request(
+            reqwest::Method::PATCH,
+            &path,
+            Some(&s.access),
+            Some(json!({"title": "Overwrite"})),
+            &[("if-match", "\"1\"")],
+        )
+        .await;
     stale.problem(412);
     assert_eq!(app.get(&path, &s.access).await.body["title"], "Cadence Analyst II");
     assert_eq!(app.delete(&path, &s.access).await.status, 204);

@@ -29,7 +29,8 @@ async fn skills_are_found_by_alias_and_category() {
     let app = spawn_app().await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
     let reply = app.get("/api/v1/skills?q=hl7%202.x", &s.access).await;
-    let names: Vec<&str> = reply.ok(200)["items"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> =
+        reply.ok(200)["items"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["HL7 v2"]);
     let certs = app.get("/api/v1/skills?category=certification&limit=100", &s.access).await;
     assert!(certs.ok(200)["items"].as_array().unwrap().iter().all(|i| i["category"] == "certification"));
@@ -40,7 +41,13 @@ async fn skills_are_found_by_alias_and_category() {
 async fn an_agency_adds_its_own_skill_which_others_cannot_see() {
     let app = spawn_app().await;
     let (ours, theirs) = app.two_agencies().await;
-    let reply = app.post("/api/v1/skills", &ours.access, json!({"name": "Lakeside Scheduling Portal", "category": "healthcare_it", "aliases": ["LSP"]})).await;
+    let reply = app
+        .post(
+            "/api/v1/skills",
+            &ours.access,
+            json!({"name": "Lakeside Scheduling Portal", "category": "healthcare_it", "aliases": ["LSP"]}),
+        )
+        .await;
     let skill = reply.ok(201).clone();
     assert_eq!(skill["scope"], "agency");
     let path = format!("/api/v1/skills/{}", skill["id"].as_str().unwrap());

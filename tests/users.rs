@@ -19,7 +19,8 @@ async fn an_admin_invites_a_recruiter_who_can_log_in_but_not_manage_users() {
     assert_eq!(reply.header("location").unwrap(), format!("/api/v1/users/{}", user["id"].as_str().unwrap()));
     assert_eq!(reply.header("etag").as_deref(), Some("\"1\""));
 
-    let login = app.public_post("/api/v1/auth/login", json!({"email": "rita@lakeside.example", "password": PASSWORD})).await;
+    let login =
+        app.public_post("/api/v1/auth/login", json!({"email": "rita@lakeside.example", "password": PASSWORD})).await;
     let token = login.ok(200)["access_token"].as_str().unwrap().to_owned();
     app.get("/api/v1/me", &token).await.ok(200);
     app.get("/api/v1/users", &token).await.problem(403);
@@ -36,9 +37,17 @@ async fn inviting_a_taken_email_is_409_and_bad_input_422() {
     let app = spawn_app().await;
     let admin = app.signup("Lakeside", "ada@lakeside.example").await;
     app.post("/api/v1/users", &admin.access, invite("ada@lakeside.example", "recruiter")).await.problem(409);
-    let reply = app.post("/api/v1/users", &admin.access, json!({"name": "", "email": "x", "password": "short", "role": "boss"})).await;
+    let reply = app
+        .post("/api/v1/users", &admin.access, json!({"name": "", "email": "x", "password": "short", "role": "boss"}))
+        .await;
     reply.problem(422);
-    let reply = app.post("/api/v1/users", &admin.access, json!({"name": "", "email": "x", "password": "short", "role": "recruiter"})).await;
+    let reply = app
+        .post(
+            "/api/v1/users",
+            &admin.access,
+            json!({"name": "", "email": "x", "password": "short", "role": "recruiter"}),
+        )
+        .await;
     assert_eq!(reply.error_fields(), ["name", "email", "password"]);
 }
 
@@ -47,8 +56,10 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
     let app = spawn_app().await;
     let admin = app.signup("Lakeside", "ada@lakeside.example").await;
     let rita = app.create("/api/v1/users", &admin.access, invite("rita@lakeside.example", "recruiter")).await;
-    let login = app.public_post("/api/v1/auth/login", json!({"email": "rita@lakeside.example", "password": PASSWORD})).await;
-    let (access, refresh) = (login.body["access_token"].as_str().unwrap().to_owned(), login.body["refresh_token"].clone());
+    let login =
+        app.public_post("/api/v1/auth/login", json!({"email": "rita@lakeside.example", "password": PASSWORD})).await;
+    let (access, refresh) =
+        (login.body["access_token"].as_str().unwrap().to_owned(), login.body["refresh_token"].clone());
 
     let path = format!("/api/v1/users/{}", rita["id"].as_str().unwrap());
     let reply = app.patch(&path, &admin.access, json!({"disabled": true})).await;
@@ -57,7 +68,9 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
 
     app.get("/api/v1/me", &access).await.problem(401);
     app.public_post("/api/v1/auth/refresh", json!({"refresh_token": refresh})).await.problem(401);
-    app.public_post("/api/v1/auth/login", json!({"email": "rita@lakeside.example", "password": PASSWORD})).await.problem(401);
+    app.public_post("/api/v1/auth/login", json!({"email": "rita@lakeside.example", "password": PASSWORD}))
+        .await
+        .problem(401);
 }
 
 #[actix_web::test]
@@ -80,7 +93,13 @@ async fn a_stale_if_match_is_412_and_changes_nothing() {
     let path = format!("/api/v1/users/{}", rita["id"].as_str().unwrap());
     app.patch(&path, &admin.access, json!({"name": "Rita R."})).await.ok(200);
     let stale = app
-        .request(reqwest::Method::PATCH, &path, Some(&admin.access), Some(json!({"name": "Overwrite"})), &[("if-match", "\"1\"")])
+        .request(
+            reqwest::Method::PATCH,
+            &path,
+            Some(&admin.access),
+            Some(json!({"name": "Overwrite"})),
+            &[("if-match", "\"1\"")],
+        )
         .await;
     stale.problem(412);
     assert_eq!(app.get(&path, &admin.access).await.ok(200)["name"], "Rita R.");

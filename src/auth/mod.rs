@@ -52,10 +52,7 @@ async fn authenticate(state: web::Data<AppState>, token: Result<String, ApiError
     let (Ok(user_id), Ok(agency_id)) = (claims.sub.parse::<i64>(), claims.agency.parse::<i64>()) else {
         return Err(rejected());
     };
-    let user = state
-        .db(move |conn| Ok(users::find(conn, agency_id, user_id).ok()))
-        .await?
-        .ok_or_else(rejected)?;
+    let user = state.db(move |conn| Ok(users::find(conn, agency_id, user_id).ok())).await?.ok_or_else(rejected)?;
     if user.disabled || user.token_version != claims.ver {
         return Err(rejected());
     }

@@ -25,7 +25,12 @@ pub fn retry_after(row: Option<&LoginAttempts>, now: NaiveDateTime) -> Option<u6
 }
 
 /// The record after one more failure at `now`.
-pub fn record_failure(policy: Policy, email: &str, previous: Option<LoginAttempts>, now: NaiveDateTime) -> LoginAttempts {
+pub fn record_failure(
+    policy: Policy,
+    email: &str,
+    previous: Option<LoginAttempts>,
+    now: NaiveDateTime,
+) -> LoginAttempts {
     let window = chrono::Duration::from_std(WINDOW).unwrap_or_default();
     let failures = match previous {
         Some(p) if now - p.last_failure_at < window => p.failures.saturating_add(1),

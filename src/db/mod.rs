@@ -59,10 +59,7 @@ impl Target {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Target::Postgres(url.to_owned()));
         }
-        let path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .unwrap_or(url);
+        let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
         if path.is_empty() || path.contains(":memory:") || path.contains("mode=memory") {
             return Err("must name a SQLite file (an in-memory database cannot be shared by the pool)".into());
         }
@@ -95,9 +92,9 @@ pub struct Manager {
 impl Manager {
     fn establish(&self) -> anyhow::Result<DbConnection> {
         match &self.target {
-            Target::Postgres(url) => Ok(DbConnection::Postgresql(
-                PgConnection::establish(url).context("cannot connect to PostgreSQL")?,
-            )),
+            Target::Postgres(url) => {
+                Ok(DbConnection::Postgresql(PgConnection::establish(url).context("cannot connect to PostgreSQL")?))
+            }
             Target::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())
                     .with_context(|| format!("cannot open SQLite database {}", path.display()))?;
@@ -136,8 +133,7 @@ impl ManageConnection for Manager {
 pub fn connect(target: &Target, pool_size: u32, busy_timeout_ms: u32) -> anyhow::Result<Pool> {
     if let Target::Sqlite(path) = target {
         if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create data directory {}", dir.display()))?;
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create data directory {}", dir.display()))?;
         }
     }
     let manager = Manager { target: target.clone(), busy_timeout_ms };

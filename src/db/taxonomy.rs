@@ -34,8 +34,7 @@ struct Entry {
 /// Brings the shipped skills and their aliases up to date; agency skills are left alone.
 pub fn sync(conn: &mut DbConnection) -> anyhow::Result<()> {
     let hash = hex(&Sha256::digest(TAXONOMY.as_bytes()));
-    let stored: Option<String> =
-        app_meta::table.find(HASH_KEY).select(app_meta::value).first(conn).optional()?;
+    let stored: Option<String> = app_meta::table.find(HASH_KEY).select(app_meta::value).first(conn).optional()?;
     if stored.as_deref() == Some(hash.as_str()) {
         return Ok(());
     }
@@ -88,7 +87,9 @@ pub fn sync(conn: &mut DbConnection) -> anyhow::Result<()> {
         for chunk in aliases.chunks(500) {
             let rows: Vec<_> = chunk
                 .iter()
-                .map(|(norm, id)| (skill_aliases::scope.eq(0i64), skill_aliases::norm.eq(norm), skill_aliases::skill_id.eq(*id)))
+                .map(|(norm, id)| {
+                    (skill_aliases::scope.eq(0i64), skill_aliases::norm.eq(norm), skill_aliases::skill_id.eq(*id))
+                })
                 .collect();
             with_backend!(conn, |c| diesel::insert_into(skill_aliases::table).values(&rows).execute(c))?;
         }
@@ -119,11 +120,8 @@ mod tests {
                 assert!(names.contains(&normalize(target)), "{} points at unknown {target}", skill.name);
             }
         }
-        let healthcare = file
-            .skills
-            .iter()
-            .filter(|s| matches!(s.category, Category::HealthcareIt | Category::Clinical))
-            .count();
+        let healthcare =
+            file.skills.iter().filter(|s| matches!(s.category, Category::HealthcareIt | Category::Clinical)).count();
         assert!(healthcare >= 150, "only {healthcare} healthcare skills");
     }
 }

@@ -172,7 +172,8 @@ impl CandidateInput {
             certifications: check.labels("certifications", &self.certifications.unwrap_or_default(), 100, 200),
             crossover_signals,
             it_experience_months: check.months("it_experience_months", self.it_experience_months),
-            healthcare_experience_months: check.months("healthcare_experience_months", self.healthcare_experience_months),
+            healthcare_experience_months: check
+                .months("healthcare_experience_months", self.healthcare_experience_months),
             desired_rate_cents,
             min_rate_cents,
             available_from: self.available_from,
@@ -262,7 +263,12 @@ impl CandidatePatch {
             status: Some(required(c.status.unwrap_or(Status::Active), self.status, "status", &mut nulls)),
             headline: nullable(c.headline, self.headline),
             skills: Some(required(c.skills.unwrap_or_default(), self.skills, "skills", &mut nulls)),
-            certifications: Some(required(c.certifications.unwrap_or_default(), self.certifications, "certifications", &mut nulls)),
+            certifications: Some(required(
+                c.certifications.unwrap_or_default(),
+                self.certifications,
+                "certifications",
+                &mut nulls,
+            )),
             crossover_signals: Some(required(
                 c.crossover_signals.unwrap_or_default(),
                 self.crossover_signals,
@@ -283,7 +289,8 @@ impl CandidatePatch {
 
 /// Joins the "must not be null" complaints of a patch with those of validating its result.
 pub fn finish_patch<T>(result: Result<T, Invalid>, nulls: Vec<String>) -> Result<T, Invalid> {
-    let mut errors: Vec<_> = nulls.into_iter().map(|f| super::validate::FieldError::new(f, "must not be null")).collect();
+    let mut errors: Vec<_> =
+        nulls.into_iter().map(|f| super::validate::FieldError::new(f, "must not be null")).collect();
     match result {
         Ok(value) if errors.is_empty() => Ok(value),
         Ok(_) => Err(Invalid(errors)),

@@ -106,9 +106,13 @@ impl JobOrderInput {
             check.fail("client_id", "must not be blank");
         }
         let required_skills = needs(&mut check, "required_skills", self.required_skills.unwrap_or_default());
-        let nice_to_have_skills = needs(&mut check, "nice_to_have_skills", self.nice_to_have_skills.unwrap_or_default());
+        let nice_to_have_skills =
+            needs(&mut check, "nice_to_have_skills", self.nice_to_have_skills.unwrap_or_default());
         let mut seen = std::collections::HashSet::new();
-        let all = required_skills.iter().map(|n| ("required_skills", n)).chain(nice_to_have_skills.iter().map(|n| ("nice_to_have_skills", n)));
+        let all = required_skills
+            .iter()
+            .map(|n| ("required_skills", n))
+            .chain(nice_to_have_skills.iter().map(|n| ("nice_to_have_skills", n)));
         let mut index = std::collections::HashMap::<&str, usize>::new();
         for (field, need) in all {
             let i = index.entry(field).or_default();
@@ -166,7 +170,12 @@ impl JobOrderPatch {
             title: required(c.title, self.title, "title", &mut nulls),
             description: nullable(c.description, self.description),
             required_skills: Some(required(c.required_skills, self.required_skills, "required_skills", &mut nulls)),
-            nice_to_have_skills: Some(required(c.nice_to_have_skills, self.nice_to_have_skills, "nice_to_have_skills", &mut nulls)),
+            nice_to_have_skills: Some(required(
+                c.nice_to_have_skills,
+                self.nice_to_have_skills,
+                "nice_to_have_skills",
+                &mut nulls,
+            )),
             max_rate_cents: nullable(c.max_rate_cents, self.max_rate_cents),
             location: nullable(c.location, self.location),
             remote: Some(required(c.remote, self.remote, "remote", &mut nulls)),

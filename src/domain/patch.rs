@@ -46,10 +46,7 @@ impl IfMatch {
         if header.trim() == "*" {
             return IfMatch::Any;
         }
-        let tags = header
-            .split(',')
-            .map(|t| t.trim().trim_start_matches("W/").trim_matches('"').to_owned())
-            .collect();
+        let tags = header.split(',').map(|t| t.trim().trim_start_matches("W/").trim_matches('"').to_owned()).collect();
         IfMatch::Versions(tags)
     }
 

@@ -60,9 +60,7 @@ impl Level {
     }
 
     pub fn parse(value: &str) -> Option<Level> {
-        [Level::Beginner, Level::Intermediate, Level::Advanced, Level::Expert]
-            .into_iter()
-            .find(|l| l.as_str() == value)
+        [Level::Beginner, Level::Intermediate, Level::Advanced, Level::Expert].into_iter().find(|l| l.as_str() == value)
     }
 }
 

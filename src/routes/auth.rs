@@ -4,8 +4,8 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::json::ApiJson;
-use super::users::UserView;
 use super::ts;
+use super::users::UserView;
 use crate::auth::{password, refresh as refresh_token, throttle, AuthUser};
 use crate::db::models::users::{self, Agency, User};
 use crate::db::models::{login_attempts, now, refresh_tokens};
@@ -41,7 +41,12 @@ struct TokenPair {
 }
 
 /// Starts a session (or continues `family`): a fresh access token and a stored refresh token.
-fn open_session(conn: &mut DbConnection, state: &AppState, user: &User, family: Option<&str>) -> Result<TokenPair, ApiError> {
+fn open_session(
+    conn: &mut DbConnection,
+    state: &AppState,
+    user: &User,
+    family: Option<&str>,
+) -> Result<TokenPair, ApiError> {
     let family = family.map(str::to_owned).unwrap_or_else(refresh_token::random_token);
     let plain = refresh_token::random_token();
     let ttl = state.settings.refresh_token_ttl;
@@ -65,7 +70,9 @@ async fn hash_password(password: String) -> Result<String, ApiError> {
 
 pub async fn signup(state: web::Data<AppState>, body: ApiJson<SignupInput>) -> Result<HttpResponse, ApiError> {
     if !state.settings.allow_signup {
-        return Err(ApiError::Forbidden("Signup is switched off on this server; ask an agency admin for an invitation.".into()));
+        return Err(ApiError::Forbidden(
+            "Signup is switched off on this server; ask an agency admin for an invitation.".into(),
+        ));
     }
     let signup = body.into_inner().validate()?;
     let hash = hash_password(signup.password.clone()).await?;
@@ -80,7 +87,12 @@ pub async fn signup(state: web::Data<AppState>, body: ApiJson<SignupInput>) -> R
                 let user = users::insert(
                     conn,
                     agency.id,
-                    users::NewUserRow { name: &signup.name, email: &signup.email, password_hash: &hash, role: Role::Admin },
+                    users::NewUserRow {
+                        name: &signup.name,
+                        email: &signup.email,
+                        password_hash: &hash,
+                        role: Role::Admin,
+                    },
                 )?;
                 open_session(conn, &app, &user, None)
             })
@@ -120,7 +132,8 @@ pub async fn login(state: web::Data<AppState>, body: ApiJson<LoginInput>) -> Res
     let password = input.password;
     let matches = web::block(move || password::verify(&password, &hash)).await?;
 
-    let policy = throttle::Policy { max_failures: state.settings.login_max_failures, lockout: state.settings.login_lockout };
+    let policy =
+        throttle::Policy { max_failures: state.settings.login_max_failures, lockout: state.settings.login_lockout };
     match user.filter(|u| matches && !u.disabled) {
         Some(user) => {
             let app = state.clone();
@@ -169,7 +182,9 @@ pub async fn refresh(state: web::Data<AppState>, body: ApiJson<RefreshInput>) ->
                 // A spent or revoked token coming back means it leaked: end the whole chain.
                 if stored.used_at.is_some() || stored.revoked_at.is_some() || !refresh_tokens::spend(conn, stored.id)? {
                     refresh_tokens::revoke_family(conn, &stored.family)?;
-                    return Ok(Refreshed::Rejected("The refresh token was already used; the session has been ended. Sign in again."));
+                    return Ok(Refreshed::Rejected(
+                        "The refresh token was already used; the session has been ended. Sign in again.",
+                    ));
                 }
                 if stored.expires_at <= now() {
                     return Ok(Refreshed::Rejected("The refresh token has expired. Sign in again."));

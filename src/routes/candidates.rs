@@ -88,14 +88,26 @@ impl From<&Candidate> for CandidateView {
     }
 }
 
-pub async fn create_candidate(state: web::Data<AppState>, caller: AuthUser, body: ApiJson<CandidateInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create_candidate(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: ApiJson<CandidateInput>,
+) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
     let agency_id = caller.agency_id();
     let candidate = state.db(move |conn| candidates::create(conn, agency_id, &draft)).await?;
-    Ok(created(&CandidateView::from(&candidate), format!("/api/v1/candidates/{}", candidate.row.id), candidate.row.version))
+    Ok(created(
+        &CandidateView::from(&candidate),
+        format!("/api/v1/candidates/{}", candidate.row.id),
+        candidate.row.version,
+    ))
 }
 
-pub async fn list_candidates(state: web::Data<AppState>, caller: AuthUser, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn list_candidates(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
     let page = q.page();
     let filter = CandidateFilter {
@@ -116,7 +128,11 @@ pub async fn list_candidates(state: web::Data<AppState>, caller: AuthUser, req: 
     Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(CandidateView::from).collect(), next)))
 }
 
-pub async fn get_candidate(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_candidate(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let candidate = state.db(move |conn| candidates::find(conn, agency_id, id)).await?;
     Ok(versioned(StatusCode::OK, &CandidateView::from(&candidate), candidate.row.version))
@@ -135,7 +151,12 @@ pub async fn update_candidate(
     Ok(versioned(StatusCode::OK, &CandidateView::from(&candidate), candidate.row.version))
 }
 
-pub async fn delete_candidate(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn delete_candidate(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
     state.db(move |conn| candidates::delete(conn, agency_id, id, precondition.as_ref())).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -46,14 +46,22 @@ impl From<&Client> for ClientView {
     }
 }
 
-pub async fn create_client(state: web::Data<AppState>, caller: AuthUser, body: ApiJson<ClientInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create_client(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: ApiJson<ClientInput>,
+) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
     let agency_id = caller.agency_id();
     let client = state.db(move |conn| Ok(clients::create(conn, agency_id, &draft)?)).await?;
     Ok(created(&ClientView::from(&client), format!("/api/v1/clients/{}", client.id), client.version))
 }
 
-pub async fn list_clients(state: web::Data<AppState>, caller: AuthUser, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn list_clients(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
     let page = q.page();
     let sectors: Vec<&str> = Sector::ALL.iter().map(|s| s.as_str()).collect();
@@ -69,7 +77,11 @@ pub async fn list_clients(state: web::Data<AppState>, caller: AuthUser, req: Htt
     Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(ClientView::from).collect(), next)))
 }
 
-pub async fn get_client(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_client(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let client = state.db(move |conn| Ok(clients::find(conn, agency_id, id)?)).await?;
     Ok(versioned(StatusCode::OK, &ClientView::from(&client), client.version))
@@ -88,7 +100,12 @@ pub async fn update_client(
     Ok(versioned(StatusCode::OK, &ClientView::from(&client), client.version))
 }
 
-pub async fn delete_client(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn delete_client(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
     state.db(move |conn| clients::delete(conn, agency_id, id, precondition.as_ref())).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -16,7 +16,10 @@ pub async fn healthz() -> HttpResponse {
 /// Ready when the database answers a query.
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state
-        .db(|conn| conn.batch_execute("SELECT 1").map_err(|e| ApiError::Unavailable(format!("The database did not answer: {e}"))))
+        .db(|conn| {
+            conn.batch_execute("SELECT 1")
+                .map_err(|e| ApiError::Unavailable(format!("The database did not answer: {e}")))
+        })
         .await?;
     Ok(HttpResponse::Ok().json(json!({"status": "ready"})))
 }

@@ -77,14 +77,22 @@ impl From<&JobOrder> for JobOrderView {
     }
 }
 
-pub async fn create_job_order(state: web::Data<AppState>, caller: AuthUser, body: ApiJson<JobOrderInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create_job_order(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: ApiJson<JobOrderInput>,
+) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
     let agency_id = caller.agency_id();
     let order = state.db(move |conn| job_orders::create(conn, agency_id, &draft)).await?;
     Ok(created(&JobOrderView::from(&order), format!("/api/v1/job-orders/{}", order.row.id), order.row.version))
 }
 
-pub async fn list_job_orders(state: web::Data<AppState>, caller: AuthUser, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn list_job_orders(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
     let page = q.page();
     let client_id = q.id("client_id");
@@ -103,7 +111,11 @@ pub async fn list_job_orders(state: web::Data<AppState>, caller: AuthUser, req: 
     Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(JobOrderView::from).collect(), next)))
 }
 
-pub async fn get_job_order(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_job_order(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let order = state.db(move |conn| job_orders::find(conn, agency_id, id)).await?;
     Ok(versioned(StatusCode::OK, &JobOrderView::from(&order), order.row.version))
@@ -122,7 +134,12 @@ pub async fn update_job_order(
     Ok(versioned(StatusCode::OK, &JobOrderView::from(&order), order.row.version))
 }
 
-pub async fn delete_job_order(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn delete_job_order(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
     state.db(move |conn| job_orders::delete(conn, agency_id, id, precondition.as_ref())).await?;
     Ok(HttpResponse::NoContent().finish())

@@ -78,8 +78,15 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
         if inner.is_syntax() || inner.is_eof() || inner.is_io() {
             return ApiError::Malformed {
-                detail: format!("The body is not valid JSON: {message} at line {} column {}.", inner.line(), inner.column()),
-                errors: vec![FieldError::new("body", format!("{message} at line {} column {}", inner.line(), inner.column()))],
+                detail: format!(
+                    "The body is not valid JSON: {message} at line {} column {}.",
+                    inner.line(),
+                    inner.column()
+                ),
+                errors: vec![FieldError::new(
+                    "body",
+                    format!("{message} at line {} column {}", inner.line(), inner.column()),
+                )],
             };
         }
         ApiError::Validation(vec![FieldError::new(field_of(&path, &message), message)])

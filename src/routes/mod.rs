@@ -20,80 +20,88 @@ use crate::error::ApiError;
 
 /// The route table. Each resource answers 405 with `Allow` for methods it does not serve.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/openapi.yaml").route(web::get().to(health::openapi)).default_service(only("GET")),
-    )
-    .service(web::resource("/healthz").route(web::get().to(health::healthz)).default_service(only("GET")))
-    .service(web::resource("/readyz").route(web::get().to(health::readyz)).default_service(only("GET")))
-    .service(
-        web::scope("/api/v1")
-            .service(web::resource("/auth/signup").route(web::post().to(auth::signup)).default_service(only("POST")))
-            .service(web::resource("/auth/login").route(web::post().to(auth::login)).default_service(only("POST")))
-            .service(web::resource("/auth/refresh").route(web::post().to(auth::refresh)).default_service(only("POST")))
-            .service(web::resource("/auth/logout").route(web::post().to(auth::logout)).default_service(only("POST")))
-            .service(web::resource("/me").route(web::get().to(auth::me)).default_service(only("GET")))
-            .service(
-                web::resource("/me/password").route(web::put().to(auth::change_password)).default_service(only("PUT")),
-            )
-            .service(
-                web::resource("/users")
-                    .route(web::get().to(users::list_users))
-                    .route(web::post().to(users::create_user))
-                    .default_service(only("GET, POST")),
-            )
-            .service(
-                web::resource("/users/{id}")
-                    .route(web::get().to(users::get_user))
-                    .route(web::patch().to(users::update_user))
-                    .default_service(only("GET, PATCH")),
-            )
-            .service(
-                web::resource("/skills")
-                    .route(web::get().to(skills::list_skills))
-                    .route(web::post().to(skills::create_skill))
-                    .default_service(only("GET, POST")),
-            )
-            .service(web::resource("/skills/{id}").route(web::get().to(skills::get_skill)).default_service(only("GET")))
-            .service(
-                web::resource("/candidates")
-                    .route(web::get().to(candidates::list_candidates))
-                    .route(web::post().to(candidates::create_candidate))
-                    .default_service(only("GET, POST")),
-            )
-            .service(
-                web::resource("/candidates/{id}")
-                    .route(web::get().to(candidates::get_candidate))
-                    .route(web::patch().to(candidates::update_candidate))
-                    .route(web::delete().to(candidates::delete_candidate))
-                    .default_service(only("GET, PATCH, DELETE")),
-            )
-            .service(
-                web::resource("/clients")
-                    .route(web::get().to(clients::list_clients))
-                    .route(web::post().to(clients::create_client))
-                    .default_service(only("GET, POST")),
-            )
-            .service(
-                web::resource("/clients/{id}")
-                    .route(web::get().to(clients::get_client))
-                    .route(web::patch().to(clients::update_client))
-                    .route(web::delete().to(clients::delete_client))
-                    .default_service(only("GET, PATCH, DELETE")),
-            )
-            .service(
-                web::resource("/job-orders")
-                    .route(web::get().to(job_orders::list_job_orders))
-                    .route(web::post().to(job_orders::create_job_order))
-                    .default_service(only("GET, POST")),
-            )
-            .service(
-                web::resource("/job-orders/{id}")
-                    .route(web::get().to(job_orders::get_job_order))
-                    .route(web::patch().to(job_orders::update_job_order))
-                    .route(web::delete().to(job_orders::delete_job_order))
-                    .default_service(only("GET, PATCH, DELETE")),
-            ),
-    );
+    cfg.service(web::resource("/openapi.yaml").route(web::get().to(health::openapi)).default_service(only("GET")))
+        .service(web::resource("/healthz").route(web::get().to(health::healthz)).default_service(only("GET")))
+        .service(web::resource("/readyz").route(web::get().to(health::readyz)).default_service(only("GET")))
+        .service(
+            web::scope("/api/v1")
+                .service(
+                    web::resource("/auth/signup").route(web::post().to(auth::signup)).default_service(only("POST")),
+                )
+                .service(web::resource("/auth/login").route(web::post().to(auth::login)).default_service(only("POST")))
+                .service(
+                    web::resource("/auth/refresh").route(web::post().to(auth::refresh)).default_service(only("POST")),
+                )
+                .service(
+                    web::resource("/auth/logout").route(web::post().to(auth::logout)).default_service(only("POST")),
+                )
+                .service(web::resource("/me").route(web::get().to(auth::me)).default_service(only("GET")))
+                .service(
+                    web::resource("/me/password")
+                        .route(web::put().to(auth::change_password))
+                        .default_service(only("PUT")),
+                )
+                .service(
+                    web::resource("/users")
+                        .route(web::get().to(users::list_users))
+                        .route(web::post().to(users::create_user))
+                        .default_service(only("GET, POST")),
+                )
+                .service(
+                    web::resource("/users/{id}")
+                        .route(web::get().to(users::get_user))
+                        .route(web::patch().to(users::update_user))
+                        .default_service(only("GET, PATCH")),
+                )
+                .service(
+                    web::resource("/skills")
+                        .route(web::get().to(skills::list_skills))
+                        .route(web::post().to(skills::create_skill))
+                        .default_service(only("GET, POST")),
+                )
+                .service(
+                    web::resource("/skills/{id}").route(web::get().to(skills::get_skill)).default_service(only("GET")),
+                )
+                .service(
+                    web::resource("/candidates")
+                        .route(web::get().to(candidates::list_candidates))
+                        .route(web::post().to(candidates::create_candidate))
+                        .default_service(only("GET, POST")),
+                )
+                .service(
+                    web::resource("/candidates/{id}")
+                        .route(web::get().to(candidates::get_candidate))
+                        .route(web::patch().to(candidates::update_candidate))
+                        .route(web::delete().to(candidates::delete_candidate))
+                        .default_service(only("GET, PATCH, DELETE")),
+                )
+                .service(
+                    web::resource("/clients")
+                        .route(web::get().to(clients::list_clients))
+                        .route(web::post().to(clients::create_client))
+                        .default_service(only("GET, POST")),
+                )
+                .service(
+                    web::resource("/clients/{id}")
+                        .route(web::get().to(clients::get_client))
+                        .route(web::patch().to(clients::update_client))
+                        .route(web::delete().to(clients::delete_client))
+                        .default_service(only("GET, PATCH, DELETE")),
+                )
+                .service(
+                    web::resource("/job-orders")
+                        .route(web::get().to(job_orders::list_job_orders))
+                        .route(web::post().to(job_orders::create_job_order))
+                        .default_service(only("GET, POST")),
+                )
+                .service(
+                    web::resource("/job-orders/{id}")
+                        .route(web::get().to(job_orders::get_job_order))
+                        .route(web::patch().to(job_orders::update_job_order))
+                        .route(web::delete().to(job_orders::delete_job_order))
+                        .default_service(only("GET, PATCH, DELETE")),
+                ),
+        );
 }
 
 fn only(allow: &'static str) -> actix_web::Route {

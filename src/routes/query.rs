@@ -39,7 +39,8 @@ impl Query {
 
     /// Every value of a repeatable parameter, each checked as text of at most `max` characters.
     pub fn many(&mut self, name: &str, max: usize) -> Vec<String> {
-        let values: Vec<String> = self.pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).collect();
+        let values: Vec<String> =
+            self.pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.trim().to_owned()).collect();
         if values.len() > 20 {
             self.fail(name, "may be given at most 20 times");
         }

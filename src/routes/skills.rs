@@ -40,7 +40,11 @@ impl From<&Skill> for SkillView {
 
 const CATEGORIES: [&str; 5] = ["general_it", "healthcare_it", "clinical", "certification", "custom"];
 
-pub async fn list_skills(state: web::Data<AppState>, caller: AuthUser, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn list_skills(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
     let page = q.page();
     let filter = SkillFilter {
@@ -58,13 +62,21 @@ pub async fn list_skills(state: web::Data<AppState>, caller: AuthUser, req: Http
     Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(SkillView::from).collect(), next)))
 }
 
-pub async fn get_skill(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_skill(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let skill = state.db(move |conn| Ok(skills::find(conn, agency_id, id)?)).await?;
     Ok(HttpResponse::Ok().json(SkillView::from(&skill)))
 }
 
-pub async fn create_skill(state: web::Data<AppState>, caller: AuthUser, body: ApiJson<SkillInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create_skill(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    body: ApiJson<SkillInput>,
+) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner().validate()?;
     let agency_id = caller.agency_id();
     let skill = state.db(move |conn| write_tx(conn, |conn| skills::create(conn, agency_id, &new))).await?;

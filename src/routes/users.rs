@@ -41,17 +41,26 @@ impl From<&User> for UserView {
     }
 }
 
-pub async fn list_users(state: web::Data<AppState>, admin: AdminUser, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+pub async fn list_users(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
     let page = q.page();
-    let filter = UserFilter { role: q.choice("role", &["admin", "recruiter"], Role::parse), disabled: q.boolean("disabled") };
+    let filter =
+        UserFilter { role: q.choice("role", &["admin", "recruiter"], Role::parse), disabled: q.boolean("disabled") };
     q.finish()?;
     let agency_id = admin.0.agency_id();
     let (rows, next) = state.db(move |conn| Ok(users::list(conn, agency_id, &filter, page)?)).await?;
     Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(UserView::from).collect(), next)))
 }
 
-pub async fn create_user(state: web::Data<AppState>, admin: AdminUser, body: ApiJson<NewUserInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create_user(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    body: ApiJson<NewUserInput>,
+) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner().validate()?;
     let hash = web::block({
         let password = new.password.clone();
@@ -66,7 +75,8 @@ pub async fn create_user(state: web::Data<AppState>, admin: AdminUser, body: Api
                 if users::email_taken(conn, &new.email)?.is_some() {
                     return Err(super::auth::email_taken());
                 }
-                let row = users::NewUserRow { name: &new.name, email: &new.email, password_hash: &hash, role: new.role };
+                let row =
+                    users::NewUserRow { name: &new.name, email: &new.email, password_hash: &hash, role: new.role };
                 Ok(users::insert(conn, agency_id, row)?)
             })
         })
@@ -74,7 +84,11 @@ pub async fn create_user(state: web::Data<AppState>, admin: AdminUser, body: Api
     Ok(created(&UserView::from(&user), format!("/api/v1/users/{}", user.id), user.version))
 }
 
-pub async fn get_user(state: web::Data<AppState>, admin: AdminUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_user(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
     let user = state.db(move |conn| Ok(users::find(conn, agency_id, id)?)).await?;
     Ok(versioned(StatusCode::OK, &UserView::from(&user), user.version))
@@ -101,7 +115,8 @@ pub async fn update_user(
                 let role = changes.role.unwrap_or(user.role());
                 let disabled = changes.disabled.unwrap_or(user.disabled);
                 let was_active_admin = user.role() == Role::Admin && !user.disabled;
-                if was_active_admin && (role != Role::Admin || disabled) && users::active_admins(conn, agency_id)? <= 1 {
+                if was_active_admin && (role != Role::Admin || disabled) && users::active_admins(conn, agency_id)? <= 1
+                {
                     return Err(ApiError::Conflict {
                         detail: "This is the agency's last active admin; make another user admin first.".into(),
                         existing_id: None,

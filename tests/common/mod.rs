@@ -132,7 +132,14 @@ impl Reply {
 }
 
 impl TestApp {
-    pub async fn request(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>, headers: &[(&str, &str)]) -> Reply {
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut request = self.client.request(method, format!("{}{}", self.base, path));
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -147,7 +154,8 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.expect("body read");
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
         Reply { status, headers, body }
     }
 
@@ -174,7 +182,10 @@ impl TestApp {
     /// Signs up a new agency with its first admin.
     pub async fn signup(&self, agency: &str, email: &str) -> Session {
         let reply = self
-            .public_post("/api/v1/auth/signup", json!({"agency_name": agency, "name": "Ada Admin", "email": email, "password": PASSWORD}))
+            .public_post(
+                "/api/v1/auth/signup",
+                json!({"agency_name": agency, "name": "Ada Admin", "email": email, "password": PASSWORD}),
+            )
             .await;
         let body = reply.ok(201);
         Session {
@@ -188,7 +199,10 @@ impl TestApp {
 
     /// Two agencies, for tenancy tests.
     pub async fn two_agencies(&self) -> (Session, Session) {
-        (self.signup("Lakeside Staffing", "ada@lakeside.example").await, self.signup("Harbor Talent", "hal@harbor.example").await)
+        (
+            self.signup("Lakeside Staffing", "ada@lakeside.example").await,
+            self.signup("Harbor Talent", "hal@harbor.example").await,
+        )
     }
 
     pub async fn create(&self, path: &str, token: &str, body: Value) -> Value {

@@ -103,7 +103,12 @@ fn candidate_search_text(d: &CandidateDraft, skills: &[SkillRef]) -> String {
     search_text(parts)
 }
 
-fn write_skills(conn: &mut DbConnection, agency_id: i64, candidate_id: i64, claims: &[SkillClaim]) -> QueryResult<Vec<CandidateSkill>> {
+fn write_skills(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    candidate_id: i64,
+    claims: &[SkillClaim],
+) -> QueryResult<Vec<CandidateSkill>> {
     let names: Vec<String> = claims.iter().map(|c| c.name.clone()).collect();
     let refs = resolve_or_create(conn, agency_id, &names)?;
     diesel::delete(candidate_skills::table.filter(candidate_skills::candidate_id.eq(candidate_id))).execute(conn)?;
@@ -176,7 +181,13 @@ pub fn create(conn: &mut DbConnection, agency_id: i64, draft: &CandidateDraft) -
 }
 
 /// Writes every field of the draft over the row at `expected_version`, and its skills.
-fn store(conn: &mut DbConnection, agency_id: i64, id: i64, expected_version: i32, d: &CandidateDraft) -> Result<Candidate, ApiError> {
+fn store(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    id: i64,
+    expected_version: i32,
+    d: &CandidateDraft,
+) -> Result<Candidate, ApiError> {
     let skills = write_skills(conn, agency_id, id, &d.skills)?;
     let refs: Vec<SkillRef> = skills.iter().map(|s| s.skill.clone()).collect();
     let row = diesel::update(
@@ -245,7 +256,12 @@ fn attach_skills(conn: &mut DbConnection, rows: Vec<CandidateRow>) -> QueryResul
     let links: Vec<(i64, i64, Option<i32>, Option<String>)> = candidate_skills::table
         .filter(candidate_skills::candidate_id.eq_any(&ids))
         .order((candidate_skills::candidate_id, candidate_skills::position))
-        .select((candidate_skills::candidate_id, candidate_skills::skill_id, candidate_skills::years, candidate_skills::level))
+        .select((
+            candidate_skills::candidate_id,
+            candidate_skills::skill_id,
+            candidate_skills::years,
+            candidate_skills::level,
+        ))
         .load(conn)?;
     let skill_ids: Vec<i64> = links.iter().map(|l| l.1).collect();
     let names = names_by_id(conn, &skill_ids)?;
@@ -283,11 +299,14 @@ pub struct CandidateFilter {
     pub available_before: Option<NaiveDate>,
 }
 
-pub fn list(conn: &mut DbConnection, agency_id: i64, f: &CandidateFilter, page: PageRequest) -> QueryResult<(Vec<Candidate>, Option<i64>)> {
-    let mut query = candidates::table
-        .filter(candidates::agency_id.eq(agency_id))
-        .select(CandidateRow::as_select())
-        .into_boxed();
+pub fn list(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    f: &CandidateFilter,
+    page: PageRequest,
+) -> QueryResult<(Vec<Candidate>, Option<i64>)> {
+    let mut query =
+        candidates::table.filter(candidates::agency_id.eq(agency_id)).select(CandidateRow::as_select()).into_boxed();
     if !f.skills.is_empty() {
         let known = resolve(conn, agency_id, &f.skills)?;
         for name in &f.skills {
@@ -338,7 +357,13 @@ pub fn list(conn: &mut DbConnection, agency_id: i64, f: &CandidateFilter, page: 
     Ok((attach_skills(conn, rows)?, next))
 }
 
-pub fn update(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>, patch: CandidatePatch) -> Result<Candidate, ApiError> {
+pub fn update(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    id: i64,
+    if_match: Option<&IfMatch>,
+    patch: CandidatePatch,
+) -> Result<Candidate, ApiError> {
     write_tx(conn, |conn| {
         let current = find(conn, agency_id, id)?;
         if if_match.is_some_and(|m| !m.allows(current.row.version)) {
@@ -360,7 +385,8 @@ pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option
         if if_match.is_some_and(|m| !m.allows(version)) {
             return Err(ApiError::PreconditionFailed { current_version: version });
         }
-        diesel::delete(candidates::table.filter(candidates::id.eq(id)).filter(candidates::agency_id.eq(agency_id))).execute(conn)?;
+        diesel::delete(candidates::table.filter(candidates::id.eq(id)).filter(candidates::agency_id.eq(agency_id)))
+            .execute(conn)?;
         Ok(())
     })
 }

@@ -86,7 +86,12 @@ pub struct ClientFilter {
     pub max_rate_cents_gte: Option<i64>,
 }
 
-pub fn list(conn: &mut DbConnection, agency_id: i64, f: &ClientFilter, page: PageRequest) -> QueryResult<(Vec<Client>, Option<i64>)> {
+pub fn list(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    f: &ClientFilter,
+    page: PageRequest,
+) -> QueryResult<(Vec<Client>, Option<i64>)> {
     let mut query = clients::table.filter(clients::agency_id.eq(agency_id)).select(Client::as_select()).into_boxed();
     if let Some(sector) = f.sector {
         query = query.filter(clients::sector.eq(sector.as_str()));
@@ -109,7 +114,13 @@ pub fn list(conn: &mut DbConnection, agency_id: i64, f: &ClientFilter, page: Pag
     Ok(finish_page(rows, page, |c| c.id))
 }
 
-pub fn update(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>, patch: ClientPatch) -> Result<Client, ApiError> {
+pub fn update(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    id: i64,
+    if_match: Option<&IfMatch>,
+    patch: ClientPatch,
+) -> Result<Client, ApiError> {
     write_tx(conn, |conn| {
         let current = find(conn, agency_id, id)?;
         if if_match.is_some_and(|m| !m.allows(current.version)) {
@@ -150,7 +161,8 @@ pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option
                 existing_id: None,
             });
         }
-        diesel::delete(clients::table.filter(clients::id.eq(id)).filter(clients::agency_id.eq(agency_id))).execute(conn)?;
+        diesel::delete(clients::table.filter(clients::id.eq(id)).filter(clients::agency_id.eq(agency_id)))
+            .execute(conn)?;
         Ok(())
     })
 }

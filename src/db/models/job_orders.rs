@@ -95,15 +95,27 @@ fn refuse_duplicate_skills(conn: &mut DbConnection, agency_id: i64, d: &JobOrder
     for (i, (need, required)) in needs.iter().enumerate() {
         if let Some(skill) = known.get(&crate::domain::skills::normalize(&need.name)) {
             if !seen.insert(skill.id) {
-                let (list, index) = if *required { ("required_skills", i) } else { ("nice_to_have_skills", i - d.required_skills.len()) };
-                return Err(ApiError::validation(format!("{list}[{index}].name"), format!("is the same skill as one listed before ({})", skill.name)));
+                let (list, index) = if *required {
+                    ("required_skills", i)
+                } else {
+                    ("nice_to_have_skills", i - d.required_skills.len())
+                };
+                return Err(ApiError::validation(
+                    format!("{list}[{index}].name"),
+                    format!("is the same skill as one listed before ({})", skill.name),
+                ));
             }
         }
     }
     Ok(())
 }
 
-fn write_skills(conn: &mut DbConnection, agency_id: i64, job_order_id: i64, d: &JobOrderDraft) -> QueryResult<Vec<JobSkill>> {
+fn write_skills(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    job_order_id: i64,
+    d: &JobOrderDraft,
+) -> QueryResult<Vec<JobSkill>> {
     let needs = all_needs(d);
     let names: Vec<String> = needs.iter().map(|(n, _)| n.name.clone()).collect();
     let refs = resolve_or_create(conn, agency_id, &names)?;
@@ -111,7 +123,12 @@ fn write_skills(conn: &mut DbConnection, agency_id: i64, job_order_id: i64, d: &
     let skills: Vec<JobSkill> = refs
         .into_iter()
         .zip(&needs)
-        .map(|(skill, (need, required))| JobSkill { skill, required: *required, weight: need.weight, min_years: need.min_years })
+        .map(|(skill, (need, required))| JobSkill {
+            skill,
+            required: *required,
+            weight: need.weight,
+            min_years: need.min_years,
+        })
         .collect();
     let rows: Vec<_> = skills
         .iter()
@@ -222,7 +239,12 @@ pub struct JobOrderFilter {
     pub max_rate_cents_gte: Option<i64>,
 }
 
-pub fn list(conn: &mut DbConnection, agency_id: i64, f: &JobOrderFilter, page: PageRequest) -> QueryResult<(Vec<JobOrder>, Option<i64>)> {
+pub fn list(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    f: &JobOrderFilter,
+    page: PageRequest,
+) -> QueryResult<(Vec<JobOrder>, Option<i64>)> {
     let mut query = joined()
         .filter(job_orders::agency_id.eq(agency_id))
         .select((JobOrderRow::as_select(), clients::max_rate_cents))
@@ -271,7 +293,13 @@ pub fn list(conn: &mut DbConnection, agency_id: i64, f: &JobOrderFilter, page: P
     Ok((attach_skills(conn, rows)?, next))
 }
 
-pub fn update(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>, patch: JobOrderPatch) -> Result<JobOrder, ApiError> {
+pub fn update(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    id: i64,
+    if_match: Option<&IfMatch>,
+    patch: JobOrderPatch,
+) -> Result<JobOrder, ApiError> {
     write_tx(conn, |conn| {
         let current = find(conn, agency_id, id)?;
         if if_match.is_some_and(|m| !m.allows(current.row.version)) {
@@ -280,24 +308,26 @@ pub fn update(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option
         let d = patch.apply(current.to_draft())?;
         let (client_id, client_max_rate_cents) = client_of(conn, agency_id, &d.client_id)?;
         refuse_duplicate_skills(conn, agency_id, &d)?;
-        let row = diesel::update(job_orders::table.filter(job_orders::id.eq(id)).filter(job_orders::version.eq(current.row.version)))
-            .set((
-                job_orders::client_id.eq(client_id),
-                job_orders::title.eq(&d.title),
-                job_orders::description.eq(&d.description),
-                job_orders::max_rate_cents.eq(d.max_rate_cents),
-                job_orders::location.eq(&d.location),
-                job_orders::remote.eq(d.remote),
-                job_orders::duration_months.eq(d.duration_months),
-                job_orders::status.eq(d.status.as_str()),
-                job_orders::search_text.eq(job_search_text(&d)),
-                job_orders::version.eq(current.row.version + 1),
-                job_orders::updated_at.eq(now()),
-            ))
-            .returning(job_orders::all_columns)
-            .get_result(conn)
-            .optional()?
-            .ok_or(ApiError::PreconditionFailed { current_version: current.row.version + 1 })?;
+        let row = diesel::update(
+            job_orders::table.filter(job_orders::id.eq(id)).filter(job_orders::version.eq(current.row.version)),
+        )
+        .set((
+            job_orders::client_id.eq(client_id),
+            job_orders::title.eq(&d.title),
+            job_orders::description.eq(&d.description),
+            job_orders::max_rate_cents.eq(d.max_rate_cents),
+            job_orders::location.eq(&d.location),
+            job_orders::remote.eq(d.remote),
+            job_orders::duration_months.eq(d.duration_months),
+            job_orders::status.eq(d.status.as_str()),
+            job_orders::search_text.eq(job_search_text(&d)),
+            job_orders::version.eq(current.row.version + 1),
+            job_orders::updated_at.eq(now()),
+        ))
+        .returning(job_orders::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or(ApiError::PreconditionFailed { current_version: current.row.version + 1 })?;
         let skills = write_skills(conn, agency_id, id, &d)?;
         Ok(JobOrder { row, client_max_rate_cents, skills })
     })
@@ -313,7 +343,8 @@ pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option
         if if_match.is_some_and(|m| !m.allows(version)) {
             return Err(ApiError::PreconditionFailed { current_version: version });
         }
-        diesel::delete(job_orders::table.filter(job_orders::id.eq(id)).filter(job_orders::agency_id.eq(agency_id))).execute(conn)?;
+        diesel::delete(job_orders::table.filter(job_orders::id.eq(id)).filter(job_orders::agency_id.eq(agency_id)))
+            .execute(conn)?;
         Ok(())
     })
 }

@@ -22,7 +22,13 @@ pub struct RefreshToken {
     pub revoked_at: Option<NaiveDateTime>,
 }
 
-pub fn insert(conn: &mut DbConnection, user_id: i64, family: &str, token_hash: &str, expires_at: NaiveDateTime) -> QueryResult<()> {
+pub fn insert(
+    conn: &mut DbConnection,
+    user_id: i64,
+    family: &str,
+    token_hash: &str,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(refresh_tokens::table)
         .values((
             refresh_tokens::user_id.eq(user_id),
@@ -45,15 +51,22 @@ pub fn find_by_hash(conn: &mut DbConnection, token_hash: &str) -> QueryResult<Op
 
 /// Marks the token spent; false when somebody spent it first (a replay racing the owner).
 pub fn spend(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
-    diesel::update(refresh_tokens::table.find(id).filter(refresh_tokens::used_at.is_null()).filter(refresh_tokens::revoked_at.is_null()))
-        .set(refresh_tokens::used_at.eq(now()))
-        .execute(conn)
-        .map(|n| n == 1)
+    diesel::update(
+        refresh_tokens::table
+            .find(id)
+            .filter(refresh_tokens::used_at.is_null())
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(now()))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 pub fn revoke_family(conn: &mut DbConnection, family: &str) -> QueryResult<()> {
-    diesel::update(refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()))
-        .set(refresh_tokens::revoked_at.eq(now()))
-        .execute(conn)
-        .map(|_| ())
+    diesel::update(
+        refresh_tokens::table.filter(refresh_tokens::family.eq(family)).filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(now()))
+    .execute(conn)
+    .map(|_| ())
 }

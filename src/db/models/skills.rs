@@ -45,9 +45,7 @@ pub struct SkillRef {
 
 /// Skills visible to the agency: the shipped ones and its own.
 fn visible(agency_id: i64) -> skills::BoxedQuery<'static, super::Backend> {
-    skills::table
-        .filter(skills::agency_id.is_null().or(skills::agency_id.eq(agency_id)))
-        .into_boxed()
+    skills::table.filter(skills::agency_id.is_null().or(skills::agency_id.eq(agency_id))).into_boxed()
 }
 
 #[derive(Debug, Default, Clone)]
@@ -60,7 +58,12 @@ pub struct SkillFilter {
 
 /// Skills in id order (the shipped taxonomy first), `before` meaning "after" here: the
 /// taxonomy reads naturally from the start.
-pub fn list(conn: &mut DbConnection, agency_id: i64, filter: &SkillFilter, page: PageRequest) -> QueryResult<(Vec<Skill>, Option<i64>)> {
+pub fn list(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    filter: &SkillFilter,
+    page: PageRequest,
+) -> QueryResult<(Vec<Skill>, Option<i64>)> {
     let mut query = visible(agency_id).select(Skill::as_select());
     if let Some(q) = &filter.q {
         let pattern = contains_pattern(&normalize(q));
@@ -120,7 +123,8 @@ pub fn resolve_or_create(conn: &mut DbConnection, agency_id: i64, names: &[Strin
             out.push(found.clone());
             continue;
         }
-        let created = insert(conn, agency_id, &NewSkill { name: name.clone(), category: Category::Custom, aliases: vec![] })?;
+        let created =
+            insert(conn, agency_id, &NewSkill { name: name.clone(), category: Category::Custom, aliases: vec![] })?;
         let skill = SkillRef { id: created.id, name: created.name, category: created.category };
         known.insert(norm, skill.clone());
         out.push(skill);
@@ -146,7 +150,9 @@ fn insert(conn: &mut DbConnection, agency_id: i64, new: &NewSkill) -> QueryResul
         .map(|n| normalize(n))
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
-        .map(|norm| (skill_aliases::scope.eq(agency_id), skill_aliases::norm.eq(norm), skill_aliases::skill_id.eq(skill.id)))
+        .map(|norm| {
+            (skill_aliases::scope.eq(agency_id), skill_aliases::norm.eq(norm), skill_aliases::skill_id.eq(skill.id))
+        })
         .collect();
     with_backend!(conn, |c| diesel::insert_into(skill_aliases::table).values(&rows).execute(c))?;
     Ok(skill)
@@ -168,9 +174,7 @@ pub fn create(conn: &mut DbConnection, agency_id: i64, new: &NewSkill) -> Result
 
 /// The skills of many owners at once, for list pages: `(owner id, skill)` rows in list order.
 pub fn names_by_id(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, SkillRef>> {
-    let rows: Vec<(i64, String, String)> = skills::table
-        .filter(skills::id.eq_any(ids))
-        .select((skills::id, skills::name, skills::category))
-        .load(conn)?;
+    let rows: Vec<(i64, String, String)> =
+        skills::table.filter(skills::id.eq_any(ids)).select((skills::id, skills::name, skills::category)).load(conn)?;
     Ok(rows.into_iter().map(|(id, name, category)| (id, SkillRef { id, name, category })).collect())
 }

@@ -91,11 +91,7 @@ pub fn find_by_id(conn: &mut DbConnection, id: i64) -> QueryResult<User> {
 }
 
 pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<User> {
-    users::table
-        .filter(users::agency_id.eq(agency_id))
-        .filter(users::id.eq(id))
-        .select(User::as_select())
-        .first(conn)
+    users::table.filter(users::agency_id.eq(agency_id)).filter(users::id.eq(id)).select(User::as_select()).first(conn)
 }
 
 #[derive(Debug, Default, Clone)]
@@ -104,7 +100,12 @@ pub struct UserFilter {
     pub disabled: Option<bool>,
 }
 
-pub fn list(conn: &mut DbConnection, agency_id: i64, filter: &UserFilter, page: PageRequest) -> QueryResult<(Vec<User>, Option<i64>)> {
+pub fn list(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    filter: &UserFilter,
+    page: PageRequest,
+) -> QueryResult<(Vec<User>, Option<i64>)> {
     let mut query = users::table.filter(users::agency_id.eq(agency_id)).select(User::as_select()).into_boxed();
     if let Some(role) = filter.role {
         query = query.filter(users::role.eq(role.as_str()));
@@ -171,8 +172,10 @@ pub fn set_password(conn: &mut DbConnection, user: &User, password_hash: &str) -
 }
 
 pub fn revoke_sessions(conn: &mut DbConnection, user_id: i64) -> QueryResult<()> {
-    diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()))
-        .set(refresh_tokens::revoked_at.eq(now()))
-        .execute(conn)
-        .map(|_| ())
+    diesel::update(
+        refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(now()))
+    .execute(conn)
+    .map(|_| ())
 }
