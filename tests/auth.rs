@@ -16,6 +16,7 @@ async fn signup_creates_an_agency_and_its_admin_with_tokens() {
     let app = spawn_app().await;
     let reply = app.public_post("/api/v1/auth/signup", signup_body("Ada@Lakeside.example")).await;
     let body = reply.ok(201);
+    assert_eq!(reply.header("location").unwrap(), format!("/api/v1/users/{}", body["user"]["id"].as_str().unwrap()));
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 900);
     assert!(body["access_token"].as_str().unwrap().split('.').count() == 3);

@@ -285,3 +285,53 @@ async fn control_characters_in_filters_are_a_400_not_a_database_error() {
     }
     app.public_post("/api/v1/auth/login", json!({"email": "a\u{0}@b.co", "password": "x"})).await.problem(422);
 }
+
+#[actix_web::test]
+async fn an_empty_patch_changes_nothing_and_keeps_the_version() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let c = create(&app, &s.access, network_admin()).await;
+    let path = format!("/api/v1/candidates/{}", c["id"].as_str().unwrap());
+    assert_eq!(app.patch(&path, &s.access, json!({})).await.ok(200), &c);
+    assert_eq!(app.patch(&path, &s.access, json!({"full_name": "Dana Reyes"})).await.ok(200)["version"], 1);
+}
+
+#[actix_web::test]
+async fn blank_optional_text_is_stored_as_null_and_dates_are_strict() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let c =
+        create(&app, &s.access, json!({"full_name": "  Dana  ", "headline": "   ", "available_from": "2027-01-04"}))
+            .await;
+    assert_eq!(c["full_name"], "Dana");
+    assert_eq!(c["headline"], Value::Null);
+    for date in ["2027-1-04", "2027-02-30", "04/01/2027"] {
+        let reply = app.post("/api/v1/candidates", &s.access, json!({"full_name": "A", "available_from": date})).await;
+        reply.problem(422);
+        assert_eq!(reply.error_fields(), ["available_from"], "{date}");
+    }
+    let long_with_spaces = format!("{} ", "x".repeat(200));
+    let reply = app.post("/api/v1/candidates", &s.access, json!({"full_name": long_with_spaces})).await;
+    assert_eq!(reply.error_fields(), ["full_name"], "lengths count what was sent");
+}
+
+#[actix_web::test]
+async fn an_oversized_if_match_is_400_and_a_non_canonical_id_404() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let c = create(&app, &s.access, network_admin()).await;
+    let id = c["id"].as_str().unwrap();
+    let long = format!("\"{}\"", "1".repeat(120));
+    let reply = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/candidates/{id}"),
+            Some(&s.access),
+            Some(json!({})),
+            &[("if-match", &long)],
+        )
+        .await;
+    reply.problem(400);
+    assert_eq!(reply.error_fields(), ["If-Match"]);
+    app.get(&format!("/api/v1/candidates/0{id}"), &s.access).await.problem(404);
+}

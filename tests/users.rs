@@ -74,15 +74,19 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
 }
 
 #[actix_web::test]
-async fn the_last_active_admin_cannot_be_demoted_or_disabled() {
+async fn admins_cannot_demote_or_disable_themselves_but_another_admin_can() {
     let app = spawn_app().await;
     let admin = app.signup("Lakeside", "ada@lakeside.example").await;
     let path = format!("/api/v1/users/{}", admin.user_id);
     app.patch(&path, &admin.access, json!({"role": "recruiter"})).await.problem(409);
     app.patch(&path, &admin.access, json!({"disabled": true})).await.problem(409);
-    // With a second admin, the first may step down.
+    app.get("/api/v1/me", &admin.access).await.ok(200);
+    // A second admin may demote the first.
     app.create("/api/v1/users", &admin.access, invite("bo@lakeside.example", "admin")).await;
-    assert_eq!(app.patch(&path, &admin.access, json!({"role": "recruiter"})).await.ok(200)["role"], "recruiter");
+    let bo = app.public_post("/api/v1/auth/login", json!({"email": "bo@lakeside.example", "password": PASSWORD})).await;
+    let bo_token = bo.ok(200)["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(app.patch(&path, &bo_token, json!({"role": "recruiter"})).await.ok(200)["role"], "recruiter");
+    app.get("/api/v1/users", &admin.access).await.problem(403);
 }
 
 #[actix_web::test]

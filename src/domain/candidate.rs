@@ -1,11 +1,10 @@
 //! What a candidate is: the input a recruiter sends, and the validated draft that is stored.
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::patch::{nullable, present, required};
 use super::skills::{self, Level};
-use super::validate::{Check, Invalid};
+use super::validate::{Check, Date, Invalid};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -92,7 +91,7 @@ pub struct CandidateInput {
     #[serde(default)]
     pub min_rate_cents: Option<i64>,
     #[serde(default)]
-    pub available_from: Option<NaiveDate>,
+    pub available_from: Option<Date>,
     #[serde(default)]
     pub tags: Option<Vec<String>>,
     #[serde(default)]
@@ -116,7 +115,7 @@ pub struct CandidateDraft {
     pub healthcare_experience_months: Option<i32>,
     pub desired_rate_cents: Option<i64>,
     pub min_rate_cents: Option<i64>,
-    pub available_from: Option<NaiveDate>,
+    pub available_from: Option<Date>,
     pub tags: Vec<String>,
     pub notes: Option<String>,
 }
@@ -241,7 +240,7 @@ pub struct CandidatePatch {
     #[serde(default, deserialize_with = "present")]
     pub min_rate_cents: Option<Option<i64>>,
     #[serde(default, deserialize_with = "present")]
-    pub available_from: Option<Option<NaiveDate>>,
+    pub available_from: Option<Option<Date>>,
     #[serde(default, deserialize_with = "present")]
     pub tags: Option<Option<Vec<String>>>,
     #[serde(default, deserialize_with = "present")]

@@ -45,26 +45,30 @@ impl Check {
         self.errors.push(FieldError::new(field, message));
     }
 
-    /// A required text: trimmed, not blank, at most `max` characters.
+    /// A required text: at most `max` characters as sent, with something besides white space;
+    /// stored trimmed. NUL is refused (PostgreSQL cannot store it).
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> String {
-        let trimmed = value.trim();
-        if trimmed.is_empty() {
-            self.fail(field, "must not be blank");
-        } else if trimmed.chars().count() > max {
+        if value.chars().count() > max {
             self.fail(field, format!("must be at most {max} characters"));
-        } else if trimmed.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-            self.fail(field, "must not contain control characters");
+        } else if value.contains('\0') {
+            self.fail(field, "must not contain NUL characters");
+        } else if value.trim().is_empty() {
+            self.fail(field, "must not be blank");
         }
-        trimmed.to_owned()
+        value.trim().to_owned()
     }
 
-    /// An optional text: absent or null stays null; present, it follows [`Check::text`].
+    /// An optional text: absent, null or blank is stored as null; otherwise as [`Check::text`].
     pub fn opt_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
-        value.map(|v| self.text(field, v, max))
+        match value {
+            Some(v) if v.trim().is_empty() && v.chars().count() <= max && !v.contains('\0') => None,
+            Some(v) => Some(self.text(field, v, max)),
+            None => None,
+        }
     }
 
+    /// An e-mail address, taken as sent (no trimming).
     pub fn email(&mut self, field: &str, value: &str) -> String {
-        let value = value.trim();
         if !is_email(value) {
             self.fail(field, "must be an e-mail address such as name@example.org");
         }
@@ -144,7 +148,7 @@ pub fn is_email(value: &str) -> bool {
     let local_ok = !local.is_empty()
         && local.len() <= 64
         && !local.contains('@')
-        && local.chars().all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
+        && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..");
@@ -156,10 +160,36 @@ pub fn is_email(value: &str) -> bool {
                 && l.len() <= 63
                 && !l.starts_with('-')
                 && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         })
         && labels.last().is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
     local_ok && domain_ok
+}
+
+/// A calendar date written strictly as `YYYY-MM-DD` (chrono alone also takes `2026-1-5`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Date(pub chrono::NaiveDate);
+
+impl Date {
+    pub fn parse(raw: &str) -> Option<Date> {
+        let b = raw.as_bytes();
+        let shape = b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        if !shape {
+            return None;
+        }
+        chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().map(Date)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Date::parse(&raw).ok_or_else(|| serde::de::Error::custom("expected a date as YYYY-MM-DD"))
+    }
 }
 
 #[cfg(test)]
@@ -167,11 +197,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dates_are_strict() {
+        assert!(Date::parse("2026-12-01").is_some());
+        for bad in ["2026-1-05", "2026-02-30", "+02026-01-01", "2026/01/01", "20260101"] {
+            assert!(Date::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
     fn emails() {
         for ok in ["a@b.co", "first.last+tag@clinic.example.org", "x_y@sub-domain.health"] {
             assert!(is_email(ok), "{ok}");
         }
-        for bad in ["", "a", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b..co", "a@-b.co", ".a@b.co", "a@b.12"] {
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b..co", "a@-b.co", ".a@b.co", "a@b.12", " a@b.co",
+            "é@b.co",
+        ] {
             assert!(!is_email(bad), "{bad}");
         }
     }

@@ -98,7 +98,9 @@ pub async fn signup(state: web::Data<AppState>, body: ApiJson<SignupInput>) -> R
             })
         })
         .await?;
-    Ok(HttpResponse::Created().json(pair))
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, format!("/api/v1/users/{}", pair.user.id)))
+        .json(pair))
 }
 
 pub fn email_taken() -> ApiError {
@@ -114,8 +116,8 @@ pub async fn login(state: web::Data<AppState>, body: ApiJson<LoginInput>) -> Res
     let mut check = Check::new();
     check.int_range("email", input.email.chars().count(), 1, 254);
     check.int_range("password", input.password.chars().count(), 1, 1024);
-    if input.email.chars().any(char::is_control) {
-        check.fail("email", "must not contain control characters");
+    if input.email.contains('\0') {
+        check.fail("email", "must not contain NUL characters");
     }
     check.finish(())?;
     let email = normalize_email(&input.email);

@@ -145,7 +145,8 @@ pub async fn update_candidate(
     req: HttpRequest,
     body: ApiJson<CandidatePatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
+    let precondition = if_match(&req)?;
+    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let patch = body.into_inner();
     let candidate = state.db(move |conn| candidates::update(conn, agency_id, id, precondition.as_ref(), patch)).await?;
     Ok(versioned(StatusCode::OK, &CandidateView::from(&candidate), candidate.row.version))
@@ -157,7 +158,8 @@ pub async fn delete_candidate(
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
+    let precondition = if_match(&req)?;
+    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     state.db(move |conn| candidates::delete(conn, agency_id, id, precondition.as_ref())).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -94,7 +94,8 @@ pub async fn update_client(
     req: HttpRequest,
     body: ApiJson<ClientPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
+    let precondition = if_match(&req)?;
+    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let patch = body.into_inner();
     let client = state.db(move |conn| clients::update(conn, agency_id, id, precondition.as_ref(), patch)).await?;
     Ok(versioned(StatusCode::OK, &ClientView::from(&client), client.version))
@@ -106,7 +107,8 @@ pub async fn delete_client(
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
+    let precondition = if_match(&req)?;
+    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     state.db(move |conn| clients::delete(conn, agency_id, id, precondition.as_ref())).await?;
     Ok(HttpResponse::NoContent().finish())
 }

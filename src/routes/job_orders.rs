@@ -128,7 +128,8 @@ pub async fn update_job_order(
     req: HttpRequest,
     body: ApiJson<JobOrderPatch>,
 ) -> Result<HttpResponse, ApiError> {
-    let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
+    let precondition = if_match(&req)?;
+    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let patch = body.into_inner();
     let order = state.db(move |conn| job_orders::update(conn, agency_id, id, precondition.as_ref(), patch)).await?;
     Ok(versioned(StatusCode::OK, &JobOrderView::from(&order), order.row.version))
@@ -140,7 +141,8 @@ pub async fn delete_job_order(
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (agency_id, id, precondition) = (caller.agency_id(), parse_id(&id)?, if_match(&req));
+    let precondition = if_match(&req)?;
+    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     state.db(move |conn| job_orders::delete(conn, agency_id, id, precondition.as_ref())).await?;
     Ok(HttpResponse::NoContent().finish())
 }

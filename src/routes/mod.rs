@@ -114,11 +114,17 @@ pub async fn not_found() -> Result<HttpResponse, ApiError> {
 
 /// A path id: the decimal id of one of the caller's records. Anything else is simply not found.
 pub fn parse_id(raw: &str) -> Result<i64, ApiError> {
-    raw.parse::<i64>().ok().filter(|id| *id > 0).ok_or(ApiError::NotFound)
+    let canonical = (1..=18).contains(&raw.len()) && !raw.starts_with('0') && raw.bytes().all(|b| b.is_ascii_digit());
+    raw.parse::<i64>().ok().filter(|_| canonical).ok_or(ApiError::NotFound)
 }
 
-pub fn if_match(req: &HttpRequest) -> Option<IfMatch> {
-    req.headers().get(header::IF_MATCH).map(|v| IfMatch::parse(v.to_str().unwrap_or("\u{0}")))
+/// The `If-Match` precondition, if any. An unreadable or oversized header is a malformed request.
+pub fn if_match(req: &HttpRequest) -> Result<Option<IfMatch>, ApiError> {
+    let Some(value) = req.headers().get(header::IF_MATCH) else { return Ok(None) };
+    match value.to_str() {
+        Ok(text) if text.len() <= 100 => Ok(Some(IfMatch::parse(text))),
+        _ => Err(ApiError::malformed("If-Match", "must be an entity tag such as \"3\", at most 100 characters")),
+    }
 }
 
 /// RFC 3339 in UTC, millisecond precision.

@@ -45,8 +45,8 @@ impl Query {
             self.fail(name, "may be given at most 20 times");
         }
         for v in &values {
-            if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
-                self.fail(name, format!("must be 1 to {max} characters, without control characters"));
+            if v.is_empty() || v.chars().count() > max || v.contains('\0') {
+                self.fail(name, format!("must be 1 to {max} characters, without NUL characters"));
             }
         }
         values
@@ -54,8 +54,8 @@ impl Query {
 
     pub fn text(&mut self, name: &str, max: usize) -> Option<String> {
         let value = self.one(name)?.trim().to_owned();
-        if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-            self.fail(name, format!("must be 1 to {max} characters, without control characters"));
+        if value.is_empty() || value.chars().count() > max || value.contains('\0') {
+            self.fail(name, format!("must be 1 to {max} characters, without NUL characters"));
             return None;
         }
         Some(value)
@@ -89,9 +89,9 @@ impl Query {
 
     pub fn date(&mut self, name: &str) -> Option<NaiveDate> {
         let raw = self.one(name)?;
-        match NaiveDate::parse_from_str(&raw, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
+        match crate::domain::validate::Date::parse(&raw) {
+            Some(d) => Some(d.0),
+            None => {
                 self.fail(name, "must be a date, YYYY-MM-DD");
                 None
             }

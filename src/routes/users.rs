@@ -104,7 +104,9 @@ pub async fn update_user(
     body: ApiJson<UserPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let changes = body.into_inner().validate()?;
-    let (agency_id, id, precondition) = (admin.0.agency_id(), parse_id(&id)?, if_match(&req));
+    let precondition = if_match(&req)?;
+    let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
+    let caller_id = admin.0.user.id;
     let user = state
         .db(move |conn| {
             write_tx(conn, |conn| {
@@ -114,6 +116,16 @@ pub async fn update_user(
                 }
                 let role = changes.role.unwrap_or(user.role());
                 let disabled = changes.disabled.unwrap_or(user.disabled);
+                let name = changes.name.clone().unwrap_or_else(|| user.name.clone());
+                if (name.as_str(), role, disabled) == (user.name.as_str(), user.role(), user.disabled) {
+                    return Ok(user);
+                }
+                if user.id == caller_id && (role != Role::Admin || disabled) {
+                    return Err(ApiError::Conflict {
+                        detail: "Admins cannot disable or demote themselves; ask another admin.".into(),
+                        existing_id: None,
+                    });
+                }
                 let was_active_admin = user.role() == Role::Admin && !user.disabled;
                 if was_active_admin && (role != Role::Admin || disabled) && users::active_admins(conn, agency_id)? <= 1
                 {
@@ -122,7 +134,6 @@ pub async fn update_user(
                         existing_id: None,
                     });
                 }
-                let name = changes.name.clone().unwrap_or_else(|| user.name.clone());
                 let updated = users::update(conn, &user, &name, role, disabled)?
                     .ok_or(ApiError::PreconditionFailed { current_version: user.version + 1 })?;
                 if disabled && !user.disabled {

@@ -82,7 +82,7 @@ impl Candidate {
             healthcare_experience_months: r.healthcare_experience_months,
             desired_rate_cents: r.desired_rate_cents,
             min_rate_cents: r.min_rate_cents,
-            available_from: r.available_from,
+            available_from: r.available_from.map(crate::domain::validate::Date),
             tags: json_list(&r.tags),
             notes: r.notes.clone(),
         }
@@ -210,7 +210,7 @@ fn store(
         candidates::healthcare_experience_months.eq(d.healthcare_experience_months),
         candidates::desired_rate_cents.eq(d.desired_rate_cents),
         candidates::min_rate_cents.eq(d.min_rate_cents),
-        candidates::available_from.eq(d.available_from),
+        candidates::available_from.eq(d.available_from.map(|d| d.0)),
         candidates::tags.eq(to_json(&d.tags)),
         candidates::tags_norm.eq(tags_norm(&d.tags)),
         candidates::notes.eq(&d.notes),
@@ -370,6 +370,9 @@ pub fn update(
             return Err(ApiError::PreconditionFailed { current_version: current.row.version });
         }
         let draft = patch.apply(current.to_draft())?;
+        if draft == current.to_draft() {
+            return Ok(current);
+        }
         refuse_duplicate_skills(conn, agency_id, &draft.skills)?;
         store(conn, agency_id, id, current.row.version, &draft)
     })

@@ -127,6 +127,9 @@ pub fn update(
             return Err(ApiError::PreconditionFailed { current_version: current.version });
         }
         let d = patch.apply(current.to_draft())?;
+        if d == current.to_draft() {
+            return Ok(current);
+        }
         diesel::update(clients::table.filter(clients::id.eq(id)).filter(clients::version.eq(current.version)))
             .set((
                 clients::name.eq(&d.name),

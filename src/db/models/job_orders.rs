@@ -306,6 +306,9 @@ pub fn update(
             return Err(ApiError::PreconditionFailed { current_version: current.row.version });
         }
         let d = patch.apply(current.to_draft())?;
+        if d == current.to_draft() {
+            return Ok(current);
+        }
         let (client_id, client_max_rate_cents) = client_of(conn, agency_id, &d.client_id)?;
         refuse_duplicate_skills(conn, agency_id, &d)?;
         let row = diesel::update(
