@@ -89,3 +89,14 @@ async fn another_agencys_client_is_not_found_on_every_method() {
     assert!(app.get("/api/v1/clients", &ours.access).await.ok(200)["items"].as_array().unwrap().is_empty());
     assert_eq!(app.get(&path, &theirs.access).await.ok(200)["max_rate_cents"], 9000);
 }
+
+#[actix_web::test]
+async fn a_field_with_a_default_may_be_left_out_but_not_sent_as_null() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let reply = app.post("/api/v1/clients", &s.access, json!({"name": "Prairie", "sector": null})).await;
+    reply.problem(422);
+    assert_eq!(reply.error_fields(), ["sector"]);
+    let reply = app.post("/api/v1/candidates", &s.access, json!({"full_name": "A", "tags": null})).await;
+    assert_eq!(reply.error_fields(), ["tags"]);
+}

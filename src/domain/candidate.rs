@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::patch::{nullable, present, required};
+use super::patch::{non_null, nullable, present, required};
 use super::skills::{self, Level};
 use super::validate::{Check, Date, Invalid};
 
@@ -70,17 +70,17 @@ pub struct CandidateInput {
     pub phone: Option<String>,
     #[serde(default)]
     pub location: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_null")]
     pub remote_ok: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_null")]
     pub status: Option<Status>,
     #[serde(default)]
     pub headline: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_null")]
     pub skills: Option<Vec<SkillClaim>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_null")]
     pub certifications: Option<Vec<String>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_null")]
     pub crossover_signals: Option<Vec<Signal>>,
     #[serde(default)]
     pub it_experience_months: Option<i32>,
@@ -92,7 +92,7 @@ pub struct CandidateInput {
     pub min_rate_cents: Option<i64>,
     #[serde(default)]
     pub available_from: Option<Date>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_null")]
     pub tags: Option<Vec<String>>,
     #[serde(default)]
     pub notes: Option<String>,

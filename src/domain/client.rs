@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::candidate::finish_patch;
-use super::patch::{nullable, present, required};
+use super::patch::{non_null, nullable, present, required};
 use super::validate::{Check, Invalid};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,7 +62,7 @@ impl Sector {
 #[serde(deny_unknown_fields)]
 pub struct ClientInput {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_null")]
     pub sector: Option<Sector>,
     #[serde(default)]
     pub location: Option<String>,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::candidate::finish_patch;
-use super::patch::{nullable, present, required};
+use super::patch::{non_null, nullable, present, required};
 use super::skills;
 use super::validate::{Check, Invalid};
 
@@ -55,19 +55,19 @@ pub struct JobOrderInput {
     pub title: String,
     #[serde(default)]
     pub description: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_null")]
     pub required_skills: Option<Vec<SkillNeed>>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_null")]
     pub nice_to_have_skills: Option<Vec<SkillNeed>>,
     #[serde(default)]
     pub max_rate_cents: Option<i64>,
     #[serde(default)]
     pub location: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_null")]
     pub remote: Option<bool>,
     #[serde(default)]
     pub duration_months: Option<i32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "non_null")]
     pub status: Option<Status>,
 }
 

@@ -13,6 +13,19 @@ where
     Option::<T>::deserialize(deserializer).map(Some)
 }
 
+/// Deserialises an optional field that may be left out but not sent as `null` (a field with a
+/// default, such as a list or a status): `null` is a shape error naming the field.
+pub fn non_null<'de, T, D>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    match Option::<T>::deserialize(deserializer)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(serde::de::Error::custom("must not be null")),
+    }
+}
+
 /// Applies one patched field to a nullable value.
 pub fn nullable<T>(current: Option<T>, patch: Option<Option<T>>) -> Option<T> {
     match patch {

@@ -69,7 +69,7 @@ impl Level {
 #[serde(deny_unknown_fields)]
 pub struct SkillInput {
     pub name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::patch::non_null")]
     pub category: Option<Category>,
     #[serde(default)]
     pub aliases: Vec<String>,
