@@ -69,3 +69,29 @@ async fn every_response_carries_a_request_id() {
     let generated = app.request(Method::GET, "/healthz", None, None, &[]).await;
     assert!(generated.header("x-request-id").is_some_and(|id| !id.is_empty()));
 }
+
+#[actix_web::test]
+async fn two_instances_starting_together_share_one_database_and_one_taxonomy() {
+    let (first, second) = common::spawn_two_instances().await;
+    let s = first.signup("Lakeside", "ada@lakeside.example").await;
+    // A token issued by one instance works on the other: no state lives in the process.
+    second.get("/api/v1/me", &s.access).await.ok(200);
+    let one = global_skill_count(&first, &s.access).await;
+    assert!(one >= 300);
+    assert_eq!(one, global_skill_count(&second, &s.access).await);
+    let hl7 = second.get("/api/v1/skills?q=hl7%20v2&scope=global", &s.access).await;
+    assert_eq!(hl7.ok(200)["items"].as_array().unwrap().iter().filter(|i| i["name"] == "HL7 v2").count(), 1);
+}
+
+async fn global_skill_count(app: &common::TestApp, token: &str) -> usize {
+    let mut total = 0;
+    let mut path = "/api/v1/skills?limit=100&scope=global".to_owned();
+    loop {
+        let page = app.get(&path, token).await.ok(200).clone();
+        total += page["items"].as_array().unwrap().len();
+        match page["next_cursor"].as_str() {
+            Some(c) => path = format!("/api/v1/skills?limit=100&scope=global&cursor={c}"),
+            None => return total,
+        }
+    }
+}

@@ -98,10 +98,11 @@ impl Manager {
             Target::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(&path.to_string_lossy())
                     .with_context(|| format!("cannot open SQLite database {}", path.display()))?;
-                // WAL lets readers run beside the writer; the busy timeout makes writers queue
-                // instead of failing; SQLite leaves foreign keys off unless asked, per connection.
+                // The busy timeout comes first so that everything after it, even switching to WAL
+                // while another process opens the same file, waits instead of failing. WAL lets
+                // readers run beside the writer; SQLite leaves foreign keys off unless asked.
                 conn.batch_execute(&format!(
-                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {}; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                    "PRAGMA busy_timeout = {}; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
                     self.busy_timeout_ms
                 ))
                 .context("cannot configure SQLite connection")?;
@@ -137,10 +138,16 @@ pub fn connect(target: &Target, pool_size: u32, busy_timeout_ms: u32) -> anyhow:
         }
     }
     let manager = Manager { target: target.clone(), busy_timeout_ms };
+    // Processes opening one SQLite file at the same moment take turns to migrate it: SQLite's
+    // own locks would fail the second one ("database is locked") while the first migrates.
+    let start_lock = match target {
+        Target::Sqlite(path) => Some(lock_beside(path)?),
+        Target::Postgres(_) => None,
+    };
     let mut conn = manager.establish()?;
-    migrate(&mut conn)?;
-    taxonomy::sync(&mut conn).context("cannot load the skill taxonomy")?;
+    prepare(&mut conn)?;
     drop(conn);
+    drop(start_lock);
     r2d2::Pool::builder()
         .max_size(pool_size)
         .connection_timeout(Duration::from_secs(10))
@@ -148,16 +155,37 @@ pub fn connect(target: &Target, pool_size: u32, busy_timeout_ms: u32) -> anyhow:
         .context("cannot build the connection pool")
 }
 
+/// Holds an exclusive lock on `<database>.lock` until dropped.
+fn lock_beside(path: &Path) -> anyhow::Result<std::fs::File> {
+    let lock_path = PathBuf::from(format!("{}.lock", path.display()));
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("cannot open {}", lock_path.display()))?;
+    file.lock().with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    Ok(file)
+}
+
+/// Brings the schema and the shipped taxonomy up to date. On PostgreSQL several instances may
+/// start at once: an advisory lock lets one do it while the others wait, then find it done.
+fn prepare(conn: &mut DbConnection) -> anyhow::Result<()> {
+    const LOCK: &str = "7307452019";
+    if let DbConnection::Postgresql(c) = conn {
+        c.batch_execute(&format!("SELECT pg_advisory_lock({LOCK})"))?;
+    }
+    let result = migrate(conn).and_then(|()| taxonomy::sync(conn).context("cannot load the skill taxonomy"));
+    if let DbConnection::Postgresql(c) = conn {
+        c.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK})"))?;
+    }
+    result
+}
+
 fn migrate(conn: &mut DbConnection) -> anyhow::Result<()> {
     let result = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
-        DbConnection::Postgresql(c) => {
-            // Several instances may start at once: one migrates, the others wait for it.
-            c.batch_execute("SELECT pg_advisory_lock(7307452019)")?;
-            let result = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
-            c.batch_execute("SELECT pg_advisory_unlock(7307452019)")?;
-            result
-        }
+        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
     };
     result.map_err(|e| anyhow::anyhow!("migrations failed: {e}"))
 }

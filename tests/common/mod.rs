@@ -33,7 +33,7 @@ impl Drop for TestDb {
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
-    _db: TestDb,
+    _db: Option<TestDb>,
 }
 
 fn fresh_database() -> (String, TestDb) {
@@ -64,8 +64,30 @@ pub async fn spawn_app() -> TestApp {
 /// The app with some settings overridden, e.g. `[("ALLOW_SIGNUP", "false")]`.
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let (database_url, db) = fresh_database();
+    let app = Application::build(settings(&database_url, overrides)).await.expect("application builds");
+    serve(app, Some(db))
+}
+
+/// Two instances started at the same moment on one fresh database, as behind a load balancer.
+pub async fn spawn_two_instances() -> (TestApp, TestApp) {
+    let (database_url, db) = fresh_database();
+    let (first, second) = futures_util::future::join(
+        Application::build(settings(&database_url, &[])),
+        Application::build(settings(&database_url, &[])),
+    )
+    .await;
+    (serve(first.expect("first instance builds"), Some(db)), serve(second.expect("second instance builds"), None))
+}
+
+fn serve(app: Application, db: Option<TestDb>) -> TestApp {
+    let base = format!("http://127.0.0.1:{}", app.port());
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp { base, client: reqwest::Client::new(), _db: db }
+}
+
+fn settings(database_url: &str, overrides: &[(&str, &str)]) -> Settings {
     let mut vars: HashMap<String, String> = [
-        ("DATABASE_URL", database_url.as_str()),
+        ("DATABASE_URL", database_url),
         ("BIND_ADDRESS", "127.0.0.1:0"),
         ("JWT_SECRET", JWT_SECRET),
         ("WORKERS", "1"),
@@ -78,11 +100,7 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     for (k, v) in overrides {
         vars.insert(k.to_string(), v.to_string());
     }
-    let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings");
-    let app = Application::build(settings).await.expect("application builds");
-    let base = format!("http://127.0.0.1:{}", app.port());
-    actix_web::rt::spawn(app.run_until_stopped());
-    TestApp { base, client: reqwest::Client::new(), _db: db }
+    Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings")
 }
 
 /// A signed-up admin: tokens and ids.

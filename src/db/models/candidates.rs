@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::skills::{names_by_id, resolve, resolve_or_create, SkillRef};
+use super::skills::{filter_ids, first_repeat, names_by_id, resolve_or_create, SkillRef};
 use super::{contains_pattern, finish_page, json_list, now, search_text, to_json, PageRequest};
 use crate::db::schema::{candidate_skills, candidates};
 use crate::db::{with_backend, write_tx, DbConnection};
@@ -140,19 +140,13 @@ fn write_skills(
 /// made twice.
 fn refuse_duplicate_skills(conn: &mut DbConnection, agency_id: i64, claims: &[SkillClaim]) -> Result<(), ApiError> {
     let names: Vec<String> = claims.iter().map(|c| c.name.clone()).collect();
-    let known = resolve(conn, agency_id, &names)?;
-    let mut seen = std::collections::HashMap::new();
-    for (i, name) in names.iter().enumerate() {
-        if let Some(skill) = known.get(&crate::domain::skills::normalize(name)) {
-            if let Some(first) = seen.insert(skill.id, i) {
-                return Err(ApiError::validation(
-                    format!("skills[{i}].name"),
-                    format!("is the same skill as skills[{first}] ({})", skill.name),
-                ));
-            }
-        }
+    match first_repeat(conn, agency_id, &names)? {
+        Some((i, first, skill)) => Err(ApiError::validation(
+            format!("skills[{i}].name"),
+            format!("is the same skill as skills[{first}] ({})", skill.name),
+        )),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 pub fn create(conn: &mut DbConnection, agency_id: i64, draft: &CandidateDraft) -> Result<Candidate, ApiError> {
@@ -308,13 +302,10 @@ pub fn list(
     let mut query =
         candidates::table.filter(candidates::agency_id.eq(agency_id)).select(CandidateRow::as_select()).into_boxed();
     if !f.skills.is_empty() {
-        let known = resolve(conn, agency_id, &f.skills)?;
-        for name in &f.skills {
-            let Some(skill) = known.get(&crate::domain::skills::normalize(name)) else {
-                return Ok((vec![], None));
-            };
+        let Some(ids) = filter_ids(conn, agency_id, &f.skills)? else { return Ok((vec![], None)) };
+        for id in ids {
             let having = candidate_skills::table
-                .filter(candidate_skills::skill_id.eq(skill.id))
+                .filter(candidate_skills::skill_id.eq(id))
                 .select(candidate_skills::candidate_id);
             query = query.filter(candidates::id.eq_any(having));
         }

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::skills::{names_by_id, resolve, resolve_or_create, SkillRef};
+use super::skills::{filter_ids, first_repeat, names_by_id, resolve_or_create, SkillRef};
 use super::{contains_pattern, finish_page, now, search_text, PageRequest};
 use crate::db::schema::{clients, job_order_skills, job_orders};
 use crate::db::{with_backend, write_tx, DbConnection};
@@ -87,27 +87,16 @@ fn all_needs(d: &JobOrderDraft) -> Vec<(&SkillNeed, bool)> {
     d.required_skills.iter().map(|n| (n, true)).chain(d.nice_to_have_skills.iter().map(|n| (n, false))).collect()
 }
 
+/// The same skill may be listed once across both lists, whatever name or alias is used.
 fn refuse_duplicate_skills(conn: &mut DbConnection, agency_id: i64, d: &JobOrderDraft) -> Result<(), ApiError> {
-    let needs = all_needs(d);
-    let names: Vec<String> = needs.iter().map(|(n, _)| n.name.clone()).collect();
-    let known = resolve(conn, agency_id, &names)?;
-    let mut seen = std::collections::HashSet::new();
-    for (i, (need, required)) in needs.iter().enumerate() {
-        if let Some(skill) = known.get(&crate::domain::skills::normalize(&need.name)) {
-            if !seen.insert(skill.id) {
-                let (list, index) = if *required {
-                    ("required_skills", i)
-                } else {
-                    ("nice_to_have_skills", i - d.required_skills.len())
-                };
-                return Err(ApiError::validation(
-                    format!("{list}[{index}].name"),
-                    format!("is the same skill as one listed before ({})", skill.name),
-                ));
-            }
-        }
-    }
-    Ok(())
+    let names: Vec<String> = all_needs(d).iter().map(|(n, _)| n.name.clone()).collect();
+    let Some((i, _, skill)) = first_repeat(conn, agency_id, &names)? else { return Ok(()) };
+    let required = d.required_skills.len();
+    let (list, index) = if i < required { ("required_skills", i) } else { ("nice_to_have_skills", i - required) };
+    Err(ApiError::validation(
+        format!("{list}[{index}].name"),
+        format!("is the same skill as one listed before ({})", skill.name),
+    ))
 }
 
 fn write_skills(
@@ -250,13 +239,10 @@ pub fn list(
         .select((JobOrderRow::as_select(), clients::max_rate_cents))
         .into_boxed();
     if !f.skills.is_empty() {
-        let known = resolve(conn, agency_id, &f.skills)?;
-        for name in &f.skills {
-            let Some(skill) = known.get(&crate::domain::skills::normalize(name)) else {
-                return Ok((vec![], None));
-            };
+        let Some(ids) = filter_ids(conn, agency_id, &f.skills)? else { return Ok((vec![], None)) };
+        for id in ids {
             let having = job_order_skills::table
-                .filter(job_order_skills::skill_id.eq(skill.id))
+                .filter(job_order_skills::skill_id.eq(id))
                 .select(job_order_skills::job_order_id);
             query = query.filter(job_orders::id.eq_any(having));
         }

@@ -112,6 +112,32 @@ pub fn resolve(conn: &mut DbConnection, agency_id: i64, names: &[String]) -> Que
     Ok(out)
 }
 
+/// The first name (by index) that means the same skill as an earlier one, with that earlier
+/// index and the skill: "HL7 2.x" after "HL7 v2" is one claim made twice.
+pub fn first_repeat(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    names: &[String],
+) -> QueryResult<Option<(usize, usize, SkillRef)>> {
+    let known = resolve(conn, agency_id, names)?;
+    let mut seen = HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        if let Some(skill) = known.get(&normalize(name)) {
+            if let Some(first) = seen.insert(skill.id, i) {
+                return Ok(Some((i, first, skill.clone())));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The ids of the skills a filter names, or `None` when one of them is unknown (the filter then
+/// matches nothing).
+pub fn filter_ids(conn: &mut DbConnection, agency_id: i64, names: &[String]) -> QueryResult<Option<Vec<i64>>> {
+    let known = resolve(conn, agency_id, names)?;
+    Ok(names.iter().map(|n| known.get(&normalize(n)).map(|s| s.id)).collect())
+}
+
 /// Resolves every name, creating an agency skill of category `custom` for a name nobody knows:
 /// a recruiter's vocabulary is kept, not rejected. Must run inside a write transaction.
 pub fn resolve_or_create(conn: &mut DbConnection, agency_id: i64, names: &[String]) -> QueryResult<Vec<SkillRef>> {
@@ -172,7 +198,7 @@ pub fn create(conn: &mut DbConnection, agency_id: i64, new: &NewSkill) -> Result
     Ok(insert(conn, agency_id, new)?)
 }
 
-/// The skills of many owners at once, for list pages: `(owner id, skill)` rows in list order.
+/// The skills with these ids, by id, for showing a page of candidates or job orders.
 pub fn names_by_id(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, SkillRef>> {
     let rows: Vec<(i64, String, String)> =
         skills::table.filter(skills::id.eq_any(ids)).select((skills::id, skills::name, skills::category)).load(conn)?;
