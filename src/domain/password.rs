@@ -222,7 +222,7 @@ fn core_letters(lower: &str) -> String {
 fn is_repetition_of_common(core: &str) -> bool {
     COMMON_WORDS.iter().any(|word| {
         let word = core_letters(word);
-        !word.is_empty() && core.len() % word.len() == 0 && core == word.repeat(core.len() / word.len())
+        !word.is_empty() && core.len().is_multiple_of(word.len()) && core == word.repeat(core.len() / word.len())
     })
 }
 
