@@ -4,32 +4,14 @@
 use std::collections::HashMap;
 
 use diesel::prelude::*;
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::schema::{app_meta, skill_aliases, skills};
 use super::{with_backend, write_tx, DbConnection};
-use crate::domain::skills::{normalize, Category};
+use crate::domain::skills::normalize;
+use crate::domain::taxonomy::{Taxonomy, SOURCE as TAXONOMY};
 
-const TAXONOMY: &str = include_str!("seed/taxonomy.json");
 const HASH_KEY: &str = "taxonomy_sha256";
-
-#[derive(Debug, Deserialize)]
-struct TaxonomyFile {
-    skills: Vec<Entry>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Entry {
-    name: String,
-    category: Category,
-    #[serde(default)]
-    aliases: Vec<String>,
-    #[serde(default)]
-    implies: Vec<String>,
-    #[serde(default)]
-    closes: Vec<String>,
-}
 
 /// Brings the shipped skills and their aliases up to date; agency skills are left alone.
 pub fn sync(conn: &mut DbConnection) -> anyhow::Result<()> {
@@ -38,7 +20,7 @@ pub fn sync(conn: &mut DbConnection) -> anyhow::Result<()> {
     if stored.as_deref() == Some(hash.as_str()) {
         return Ok(());
     }
-    let file: TaxonomyFile = serde_json::from_str(TAXONOMY)?;
+    let file = Taxonomy::shipped();
     write_tx(conn, |conn| -> anyhow::Result<()> {
         let existing: HashMap<String, i64> = skills::table
             .filter(skills::agency_id.is_null())
@@ -49,7 +31,7 @@ pub fn sync(conn: &mut DbConnection) -> anyhow::Result<()> {
             .collect();
         let now = chrono::Utc::now().naive_utc();
         let mut aliases: Vec<(String, i64)> = Vec::new();
-        for entry in &file.skills {
+        for entry in &file.entries {
             let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
             let id = match existing.get(&normalize(&entry.name)) {
                 Some(&id) => {
@@ -108,20 +90,21 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::skills::Category;
 
     #[test]
     fn the_shipped_taxonomy_is_well_formed() {
-        let file: TaxonomyFile = serde_json::from_str(TAXONOMY).expect("taxonomy.json parses");
-        assert!(file.skills.len() >= 300, "only {} skills", file.skills.len());
-        let names: std::collections::HashSet<String> = file.skills.iter().map(|s| normalize(&s.name)).collect();
-        assert_eq!(names.len(), file.skills.len(), "duplicate skill names");
-        for skill in &file.skills {
+        let file = Taxonomy::parse(TAXONOMY).expect("taxonomy.json parses");
+        assert!(file.entries.len() >= 300, "only {} skills", file.entries.len());
+        let names: std::collections::HashSet<String> = file.entries.iter().map(|s| normalize(&s.name)).collect();
+        assert_eq!(names.len(), file.entries.len(), "duplicate skill names");
+        for skill in &file.entries {
             for target in skill.implies.iter().chain(&skill.closes) {
                 assert!(names.contains(&normalize(target)), "{} points at unknown {target}", skill.name);
             }
         }
         let healthcare =
-            file.skills.iter().filter(|s| matches!(s.category, Category::HealthcareIt | Category::Clinical)).count();
+            file.entries.iter().filter(|s| matches!(s.category, Category::HealthcareIt | Category::Clinical)).count();
         assert!(healthcare >= 150, "only {healthcare} healthcare skills");
     }
 }

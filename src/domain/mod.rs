@@ -7,5 +7,6 @@ pub mod job_order;
 pub mod password;
 pub mod patch;
 pub mod skills;
+pub mod taxonomy;
 pub mod user;
 pub mod validate;

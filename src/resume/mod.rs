@@ -1,0 +1,5 @@
+//! Résumés: reading their text and what it says about the candidate.
+
+pub mod dates;
+pub mod extract;
+pub mod skills;
