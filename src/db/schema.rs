@@ -99,6 +99,30 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        current_resume_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    resumes (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        candidate_id -> BigInt,
+        version -> Integer,
+        filename -> Text,
+        format -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        content -> Binary,
+        text -> Nullable<Text>,
+        extraction -> Nullable<Text>,
+        extractor_version -> Nullable<Text>,
+        status -> Text,
+        status_detail -> Nullable<Text>,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        parsed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -165,6 +189,7 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(skill_aliases -> skills (skill_id));
 diesel::joinable!(candidates -> agencies (agency_id));
 diesel::joinable!(candidate_skills -> candidates (candidate_id));
+diesel::joinable!(resumes -> candidates (candidate_id));
 diesel::joinable!(candidate_skills -> skills (skill_id));
 diesel::joinable!(clients -> agencies (agency_id));
 diesel::joinable!(job_orders -> clients (client_id));
@@ -180,6 +205,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     skills,
     skill_aliases,
     candidates,
+    resumes,
     candidate_skills,
     clients,
     job_orders,

@@ -1,5 +1,6 @@
 //! Résumés: reading their text and what it says about the candidate.
 
+pub mod apply;
 pub mod dates;
 pub mod extract;
 pub mod skills;

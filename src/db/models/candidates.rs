@@ -39,6 +39,7 @@ pub struct CandidateRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub current_resume_id: Option<i64>,
 }
 
 /// A skill on a candidate: the canonical skill and what the recruiter said about it.

@@ -8,6 +8,7 @@ pub mod clients;
 pub mod job_orders;
 pub mod login_attempts;
 pub mod refresh_tokens;
+pub mod resumes;
 pub mod skills;
 pub mod users;
 
