@@ -198,9 +198,17 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let nested = <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth()
+        .map(|depth| depth.is_some())
+        .unwrap_or(false);
+    // Inside another write transaction the lock is already held: a savepoint is all it takes.
     let DbConnection::Sqlite(sqlite) = conn else {
         return conn.transaction(f);
     };
+    if nested {
+        return conn.transaction(f);
+    }
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     match f(conn) {
         Ok(value) => match <DbConnection as Connection>::TransactionManager::commit_transaction(conn) {

@@ -3,4 +3,5 @@
 pub mod apply;
 pub mod dates;
 pub mod extract;
+pub mod json_resume;
 pub mod skills;

@@ -236,6 +236,16 @@ fn stale(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<ApiErr
     })
 }
 
+/// Writes a whole new draft over the candidate as read (used when a résumé adds to it). Runs
+/// inside the caller's write transaction.
+pub fn replace(conn: &mut DbConnection, current: &Candidate, draft: &CandidateDraft) -> Result<Candidate, ApiError> {
+    if *draft == current.to_draft() {
+        return Ok(current.clone());
+    }
+    refuse_duplicate_skills(conn, current.row.agency_id, &draft.skills)?;
+    store(conn, current.row.agency_id, current.row.id, current.row.version, draft)
+}
+
 pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> Result<Candidate, ApiError> {
     let row = candidates::table
         .filter(candidates::id.eq(id))

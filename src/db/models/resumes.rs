@@ -3,9 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::candidates::{self as candidate_store, Candidate};
 use super::now;
 use crate::db::schema::{candidates, resumes};
-use crate::db::DbConnection;
+use crate::db::{write_tx, DbConnection};
+use crate::error::ApiError;
+use crate::resume::{apply, extract::Extraction};
 
 /// A résumé without its bytes and text, for lists and answers.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -147,4 +150,62 @@ pub fn set_reading(conn: &mut DbConnection, agency_id: i64, id: i64, reading: &R
         ))
         .execute(conn)?;
     find(conn, agency_id, id)
+}
+
+/// Where an upload goes: a new candidate made from it, or a new version for an existing one.
+pub enum Destination {
+    NewCandidate,
+    Candidate(i64),
+}
+
+pub struct Upload<'a> {
+    pub filename: &'a str,
+    pub format: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+    pub sha256: &'a str,
+    pub uploaded_by: i64,
+    pub extraction: Option<&'a Extraction>,
+    pub reading: Reading,
+}
+
+/// Stores an upload in one transaction: the candidate (created, or filled in where empty) and
+/// the résumé version. The same file twice for one candidate is a 409 naming the first.
+pub fn store_upload(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    destination: Destination,
+    upload: Upload<'_>,
+) -> Result<(Candidate, Resume), ApiError> {
+    write_tx(conn, |conn| {
+        let empty = Extraction::default();
+        let extraction = upload.extraction.unwrap_or(&empty);
+        let candidate = match destination {
+            Destination::Candidate(id) => {
+                let current = candidate_store::find(conn, agency_id, id)?;
+                if let Some(existing) = find_by_hash(conn, id, upload.sha256)? {
+                    return Err(ApiError::Conflict {
+                        detail: format!("This file is already résumé {existing} of this candidate."),
+                        existing_id: Some(existing.to_string()),
+                    });
+                }
+                candidate_store::replace(conn, &current, &apply::merge(current.to_draft(), extraction))?
+            }
+            Destination::NewCandidate => {
+                let fallback = format!("Candidate from {}", upload.filename).chars().take(200).collect::<String>();
+                candidate_store::create(conn, agency_id, &apply::new_candidate(extraction, &fallback))?
+            }
+        };
+        let new = NewResume {
+            filename: upload.filename,
+            format: upload.format,
+            content_type: upload.content_type,
+            bytes: upload.bytes,
+            sha256: upload.sha256,
+            uploaded_by: upload.uploaded_by,
+            reading: upload.reading,
+        };
+        let resume = insert(conn, agency_id, candidate.row.id, new)?;
+        Ok((candidate_store::find(conn, agency_id, candidate.row.id)?, resume))
+    })
 }
