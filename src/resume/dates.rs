@@ -67,6 +67,7 @@ fn token_regex() -> &'static Regex {
         Regex::new(
             r"(?ix)
             \b(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?,?\s*(?:'|’)?(?P<y1>(?:19|20)\d{2})\b
+            | \b(?P<mon2>jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s*['’](?P<yy>\d{2})\b
             | \b(?P<m2>\d{1,2})\s*/\s*(?P<y2>(?:19|20)\d{2})\b
             | \b(?P<y3>(?:19|20)\d{2})[-/.](?P<m3>\d{2})\b
             | \b(?P<y4>(?:19|20)\d{2})\b
@@ -89,6 +90,8 @@ fn tokens(line: &str) -> Vec<(Point, std::ops::Range<usize>)> {
         let year = |name: &str| c.name(name).and_then(|m| m.as_str().parse::<i32>().ok());
         let point = if let (Some(mon), Some(y)) = (c.name("mon"), year("y1")) {
             month_number(mon.as_str()).map(|m| Point::Month(YearMonth::new(y, m)))
+        } else if let (Some(mon), Some(yy)) = (c.name("mon2"), year("yy")) {
+            month_number(mon.as_str()).map(|m| Point::Month(YearMonth::new(2000 + yy, m)))
         } else if let (Some(m), Some(y)) = (c.name("m2"), year("y2")) {
             m.as_str().parse::<u32>().ok().filter(|m| (1..=12).contains(m)).map(|m| Point::Month(YearMonth::new(y, m)))
         } else if let (Some(y), Some(m)) = (year("y3"), c.name("m3")) {
@@ -166,6 +169,7 @@ mod tests {
         assert_eq!(months("Jan 2025 - Present"), [23]);
         assert_eq!(months("Acme Corp | Network Admin | 2019-2021"), [36]);
         assert_eq!(months("September 2021 through Present"), [63]);
+        assert_eq!(months("Great River Payments — Senior Software Engineer — Mar '21 – Present"), [69]);
     }
 
     #[test]

@@ -92,7 +92,15 @@ fn heading(line: &str) -> Option<Section> {
     let words: String =
         line.chars().map(|c| if c.is_alphabetic() || c == '&' { c.to_ascii_lowercase() } else { ' ' }).collect();
     let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
-    if words.is_empty() || words.split(' ').count() > 5 || line.len() > 60 {
+    // A heading is short, starts with a capital and is no sentence: "education." that ends a
+    // wrapped bullet is not the Education section.
+    let capitalised = line.chars().find(|c| c.is_alphabetic()).is_some_and(|c| c.is_uppercase());
+    if words.is_empty()
+        || words.split(' ').count() > 5
+        || line.len() > 60
+        || !capitalised
+        || line.trim_end().ends_with(['.', ',', ';'])
+    {
         return None;
     }
     let table: &[(&[&str], Section)] = &[
@@ -297,6 +305,10 @@ const HEALTHCARE_WORDS: &[&str] = &[
     "pharmacist",
     "pharmaceutical",
     "laboratory",
+    "laboratories",
+    "lab",
+    "diagnostic",
+    "diagnostics",
     "labs",
     "radiology",
     "imaging",
@@ -374,7 +386,7 @@ const CLINICAL_TITLES: &[&str] = &[
 /// Whether a job is IT work, judged from its heading lines (title and employer).
 fn is_it(context: &str) -> bool {
     if contains_any(context, NOT_IT_TITLES)
-        && !contains_any(context, &["informatics", "super user", "super-user", "epic", "it"])
+        && !contains_any(context, &["informatics", "informaticist", "super user", "super-user", "epic", "it"])
     {
         return false;
     }
@@ -468,7 +480,9 @@ pub fn extract(text: &str, today: chrono::NaiveDate) -> Extraction {
             {
                 break;
             }
-            if l.text.split_whitespace().count() > 14 {
+            // Wrapped description lines are sentences or start in lower case: not a heading.
+            let continuation = l.text.ends_with(['.', ';']) || l.text.chars().next().is_some_and(|c| c.is_lowercase());
+            if l.text.split_whitespace().count() > 14 || continuation {
                 break;
             }
             head.insert(0, l.text.clone());
