@@ -2,4 +2,7 @@
 
 pub mod dates;
 pub mod extract;
+pub mod format;
+pub mod sandbox;
 pub mod skills;
+pub mod text;
