@@ -3,8 +3,19 @@
 use bridgehire::config::{SecretSource, Settings};
 use bridgehire::startup::Application;
 
+fn main() -> std::process::ExitCode {
+    // The résumé sandbox re-runs this binary to read one hostile file: that child must not
+    // read settings or start a server.
+    let mut args = std::env::args_os().skip(1);
+    if args.next().is_some_and(|a| a == bridgehire::resume::sandbox::CHILD_ARG) {
+        let format = args.next().unwrap_or_default();
+        return bridgehire::resume::sandbox::child_main(&format.to_string_lossy());
+    }
+    serve()
+}
+
 #[actix_web::main]
-async fn main() -> std::process::ExitCode {
+async fn serve() -> std::process::ExitCode {
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
         Err(error) => {
