@@ -1,4 +1,5 @@
-//! Entry point: settings → logs → application → serve.
+//! Entry point: settings → logs → application → serve; or `bridgehire import <dir> --user
+//! <email>` to import a folder of résumés.
 
 use bridgehire::config::{SecretSource, Settings};
 use bridgehire::startup::Application;
@@ -7,11 +8,55 @@ fn main() -> std::process::ExitCode {
     // The résumé sandbox re-runs this binary to read one hostile file: that child must not
     // read settings or start a server.
     let mut args = std::env::args_os().skip(1);
-    if args.next().is_some_and(|a| a == bridgehire::resume::sandbox::CHILD_ARG) {
+    let first = args.next();
+    if first.as_ref().is_some_and(|a| a == bridgehire::resume::sandbox::CHILD_ARG) {
         let format = args.next().unwrap_or_default();
         return bridgehire::resume::sandbox::child_main(&format.to_string_lossy());
     }
+    if first.as_ref().is_some_and(|a| a == "import") {
+        return import(args.map(|a| a.to_string_lossy().into_owned()).collect());
+    }
     serve()
+}
+
+const IMPORT_USAGE: &str = "usage: bridgehire import <dir> --user <email of a user of the agency>";
+
+fn import(args: Vec<String>) -> std::process::ExitCode {
+    let (mut dir, mut user) = (None, None);
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--user" => user = it.next(),
+            "-h" | "--help" => {
+                println!("{IMPORT_USAGE}");
+                return std::process::ExitCode::SUCCESS;
+            }
+            _ if dir.is_none() => dir = Some(std::path::PathBuf::from(arg)),
+            _ => {
+                eprintln!("{IMPORT_USAGE}");
+                return std::process::ExitCode::from(2);
+            }
+        }
+    }
+    let (Some(dir), Some(user)) = (dir, user) else {
+        eprintln!("{IMPORT_USAGE}");
+        return std::process::ExitCode::from(2);
+    };
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("bridgehire: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match bridgehire::import::run(settings, &dir, &user) {
+        Ok(summary) if summary.failed.is_empty() => std::process::ExitCode::SUCCESS,
+        Ok(_) => std::process::ExitCode::from(1),
+        Err(error) => {
+            eprintln!("bridgehire import: {error:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
 }
 
 #[actix_web::main]

@@ -16,6 +16,8 @@ use crate::auth::password;
 use crate::config::Settings;
 use crate::db::{self, DbConnection, Pool};
 use crate::error::ApiError;
+use crate::resume::sandbox::Sandbox;
+use crate::resume::text::Limits;
 use crate::routes;
 
 /// What every handler shares.
@@ -26,6 +28,8 @@ pub struct AppState {
     /// Verified against when an e-mail address is unknown, so that answer takes as long as a
     /// wrong password.
     pub dummy_hash: String,
+    /// Reads résumé files, the hostile formats in a child process.
+    pub sandbox: Sandbox,
 }
 
 impl AppState {
@@ -65,8 +69,23 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind_address)
             .with_context(|| format!("cannot listen on {}", settings.bind_address))?;
         let port = listener.local_addr()?.port();
-        let state =
-            web::Data::new(AppState { pool, jwt: JwtKeys::new(&settings), settings: settings.clone(), dummy_hash });
+        let program = match &settings.extractor_program {
+            Some(path) => path.clone(),
+            None => std::env::current_exe().context("cannot find the running program to read résumés with")?,
+        };
+        let sandbox = Sandbox {
+            program,
+            timeout: settings.extractor_timeout,
+            memory_bytes: settings.extractor_memory_bytes,
+            limits: Limits::default(),
+        };
+        let state = web::Data::new(AppState {
+            pool,
+            jwt: JwtKeys::new(&settings),
+            settings: settings.clone(),
+            dummy_hash,
+            sandbox,
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::dates::{self, Span, YearMonth};
 use super::skills::{clean_line, SkillMatcher};
@@ -18,20 +18,20 @@ use crate::domain::skills::Category;
 /// Bumped whenever the rules change, so stored extractions can be re-run.
 pub const EXTRACTOR_VERSION: &str = "1";
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
     /// 1-based line number in the extracted text.
     pub line: usize,
     pub text: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Field {
     pub value: String,
     pub evidence: Evidence,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SkillFound {
     pub name: String,
     pub category: Category,
@@ -40,7 +40,7 @@ pub struct SkillFound {
     pub evidence: Evidence,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
     pub heading: String,
     pub start: String,
@@ -52,15 +52,15 @@ pub struct Job {
     pub evidence: Evidence,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignalFound {
     pub kind: SignalKind,
     pub evidence: Evidence,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Extraction {
-    pub extractor_version: &'static str,
+    pub extractor_version: String,
     pub name: Option<Field>,
     pub email: Option<Field>,
     pub phone: Option<Field>,
@@ -444,7 +444,7 @@ pub fn extract(text: &str, today: chrono::NaiveDate) -> Extraction {
         lines.push(Line { number: i + 1, text: cleaned, section });
     }
     let evidence = |l: &Line| Evidence { line: l.number, text: l.text.clone() };
-    let mut out = Extraction { extractor_version: EXTRACTOR_VERSION, ..Default::default() };
+    let mut out = Extraction { extractor_version: EXTRACTOR_VERSION.to_owned(), ..Default::default() };
 
     contact(&lines, &mut out, &evidence);
 

@@ -23,7 +23,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Reads already-sniffed bytes into text and extraction. A file without text is still a
 /// résumé (a scanned PDF): it is stored and says so; a file that cannot be read at all is a 422.
-pub fn read(sandbox: &Sandbox, format: Format, bytes: &[u8], today: chrono::NaiveDate) -> Result<(Option<Extraction>, Reading), ApiError> {
+pub fn read(
+    sandbox: &Sandbox,
+    format: Format,
+    bytes: &[u8],
+    today: chrono::NaiveDate,
+) -> Result<(Option<Extraction>, Reading), ApiError> {
     match sandbox.extract(format, bytes) {
         Ok(text) => {
             let extraction = extract(&text, today);

@@ -5,6 +5,7 @@ pub mod apply;
 pub mod dates;
 pub mod extract;
 pub mod format;
+pub mod intake;
 pub mod json_resume;
 pub mod sandbox;
 pub mod skills;

@@ -7,6 +7,7 @@ pub mod health;
 pub mod job_orders;
 pub mod json;
 pub mod query;
+pub mod resumes;
 pub mod skills;
 pub mod users;
 
@@ -74,6 +75,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::patch().to(candidates::update_candidate))
                         .route(web::delete().to(candidates::delete_candidate))
                         .default_service(only("GET, PATCH, DELETE")),
+                )
+                .service(
+                    web::resource("/candidates/{id}/resumes")
+                        .route(web::get().to(resumes::list_resumes))
+                        .route(web::post().to(resumes::attach_resume))
+                        .default_service(only("GET, POST")),
+                )
+                .service(
+                    web::resource("/candidates/{id}/json-resume")
+                        .route(web::get().to(resumes::export_json_resume))
+                        .default_service(only("GET")),
+                )
+                .service(
+                    web::resource("/resumes")
+                        .route(web::post().to(resumes::upload_resume))
+                        .default_service(only("POST")),
+                )
+                .service(
+                    web::resource("/resumes/{id}")
+                        .route(web::get().to(resumes::get_resume))
+                        .default_service(only("GET")),
+                )
+                .service(
+                    web::resource("/resumes/{id}/file")
+                        .route(web::get().to(resumes::get_resume_file))
+                        .default_service(only("GET")),
+                )
+                .service(
+                    web::resource("/resumes/{id}/reparse")
+                        .route(web::post().to(resumes::reparse_resume))
+                        .default_service(only("POST")),
                 )
                 .service(
                     web::resource("/clients")

@@ -83,7 +83,9 @@ async fn read_file_part(req: &HttpRequest, payload: web::Payload, limit: usize) 
         return Err(ApiError::PayloadTooLarge { limit });
     }
     let mut multipart = Multipart::new(req.headers(), payload);
-    let malformed = |e: actix_multipart::MultipartError| ApiError::malformed("body", format!("is not valid multipart/form-data: {e}"));
+    let malformed = |e: actix_multipart::MultipartError| {
+        ApiError::malformed("body", format!("is not valid multipart/form-data: {e}"))
+    };
     let mut found = None;
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(malformed)?;
@@ -161,7 +163,12 @@ async fn upload_to(
 }
 
 /// Creates a candidate from a résumé.
-pub async fn upload_resume(state: web::Data<AppState>, caller: AuthUser, req: HttpRequest, payload: web::Payload) -> Result<HttpResponse, ApiError> {
+pub async fn upload_resume(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
     upload_to(state, caller, req, payload, Destination::NewCandidate).await
 }
 
@@ -182,7 +189,11 @@ struct ResumeList {
     items: Vec<ResumeView>,
 }
 
-pub async fn list_resumes(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn list_resumes(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let rows = state
         .db(move |conn| {
@@ -200,37 +211,61 @@ struct ResumeDetail {
     extraction: Option<serde_json::Value>,
 }
 
-pub async fn get_resume(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_resume(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    let (resume, extraction) =
-        state.db(move |conn| Ok((resumes::find(conn, agency_id, id)?, resumes::extraction(conn, agency_id, id)?))).await?;
+    let (resume, extraction) = state
+        .db(move |conn| Ok((resumes::find(conn, agency_id, id)?, resumes::extraction(conn, agency_id, id)?)))
+        .await?;
     let extraction = extraction.and_then(|json| serde_json::from_str(&json).ok());
     Ok(HttpResponse::Ok().json(ResumeDetail { resume: ResumeView::from(&resume), extraction }))
 }
 
 /// The original bytes, as uploaded, with a download file name that cannot inject headers.
-pub async fn get_resume_file(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn get_resume_file(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let (filename, content_type, bytes) = state.db(move |conn| Ok(resumes::content(conn, agency_id, id)?)).await?;
-    let ascii: String = filename.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
+    let ascii: String =
+        filename.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
     let encoded: String = filename
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b".-_".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b".-_".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect();
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"),
+        ))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(bytes))
 }
 
 /// Reads a stored résumé again with the current extractor and taxonomy, and adds what is new
 /// to the candidate (typed values are kept).
-pub async fn reparse_resume(state: web::Data<AppState>, caller: AuthUser, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn reparse_resume(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let (stored, (_, _, bytes)) =
         state.db(move |conn| Ok((resumes::find(conn, agency_id, id)?, resumes::content(conn, agency_id, id)?))).await?;
-    let format = Format::parse(&stored.format).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown stored format")))?;
+    let format =
+        Format::parse(&stored.format).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown stored format")))?;
     let app = state.clone();
     let (extraction, reading) =
         web::block(move || intake::read(&app.sandbox, format, &bytes, chrono::Utc::now().date_naive())).await??;
@@ -248,5 +283,32 @@ pub async fn reparse_resume(state: web::Data<AppState>, caller: AuthUser, id: we
             })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(UploadView { candidate: CandidateView::from(&candidate), resume: ResumeView::from(&resume), extraction }))
+    Ok(HttpResponse::Ok().json(UploadView {
+        candidate: CandidateView::from(&candidate),
+        resume: ResumeView::from(&resume),
+        extraction,
+    }))
+}
+
+/// The candidate as a JSON Resume document.
+pub async fn export_json_resume(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
+    let (candidate, extraction) = state
+        .db(move |conn| {
+            let candidate = candidates::find(conn, agency_id, id)?;
+            let extraction = match candidate.row.current_resume_id {
+                Some(resume_id) => resumes::extraction(conn, agency_id, resume_id)?,
+                None => None,
+            };
+            Ok((candidate, extraction))
+        })
+        .await?;
+    let extraction: Option<Extraction> = extraction.and_then(|json| serde_json::from_str(&json).ok());
+    let document =
+        crate::resume::json_resume::export(&candidate.to_draft(), extraction.as_ref(), &ts(candidate.row.updated_at));
+    Ok(HttpResponse::Ok().json(document))
 }

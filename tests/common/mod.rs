@@ -93,6 +93,7 @@ fn settings(database_url: &str, overrides: &[(&str, &str)]) -> Settings {
         ("WORKERS", "1"),
         ("DB_POOL_SIZE", "4"),
         ("SHUTDOWN_TIMEOUT_SECONDS", "0"),
+        ("EXTRACTOR_PROGRAM", env!("CARGO_BIN_EXE_bridgehire")),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

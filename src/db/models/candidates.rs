@@ -246,6 +246,18 @@ pub fn replace(conn: &mut DbConnection, current: &Candidate, draft: &CandidateDr
     store(conn, current.row.agency_id, current.row.id, current.row.version, draft)
 }
 
+/// The agency's candidate with this e-mail address (case-insensitive), if any.
+pub fn find_by_email(conn: &mut DbConnection, agency_id: i64, email: &str) -> QueryResult<Option<i64>> {
+    let pattern = super::contains_pattern(&email.to_lowercase());
+    let rows: Vec<(i64, Option<String>)> = candidates::table
+        .filter(candidates::agency_id.eq(agency_id))
+        .filter(candidates::search_text.like(pattern).escape('\\'))
+        .select((candidates::id, candidates::email))
+        .order(candidates::id.asc())
+        .load(conn)?;
+    Ok(rows.into_iter().find(|(_, e)| e.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email))).map(|(id, _)| id))
+}
+
 pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> Result<Candidate, ApiError> {
     let row = candidates::table
         .filter(candidates::id.eq(id))

@@ -63,6 +63,16 @@ pub fn find_by_hash(conn: &mut DbConnection, candidate_id: i64, sha256: &str) ->
         .optional()
 }
 
+/// A résumé of the agency with this hash, whichever candidate it belongs to (for imports).
+pub fn find_in_agency_by_hash(conn: &mut DbConnection, agency_id: i64, sha256: &str) -> QueryResult<Option<i64>> {
+    resumes::table
+        .filter(resumes::agency_id.eq(agency_id))
+        .filter(resumes::sha256.eq(sha256))
+        .select(resumes::id)
+        .first(conn)
+        .optional()
+}
+
 /// Stores a new version and makes it the candidate's current résumé. Runs inside the caller's
 /// write transaction.
 pub fn insert(conn: &mut DbConnection, agency_id: i64, candidate_id: i64, new: NewResume<'_>) -> QueryResult<Resume> {
