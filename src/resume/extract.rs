@@ -201,7 +201,6 @@ const IT_WORDS: &[&str] = &[
     "admin",
     "sysadmin",
     "architect",
-    "technician",
     "it",
     "i.t.",
     "information technology",
@@ -236,7 +235,10 @@ const IT_WORDS: &[&str] = &[
     "web",
     "application",
     "applications",
-    "analyst",
+    "business analyst",
+    "edi",
+    "noc",
+    "soc",
     "ehr",
     "emr",
     "clinical systems",
@@ -255,6 +257,7 @@ const IT_WORDS: &[&str] = &[
     "frontend",
     "bi",
     "reporting",
+    "report writer",
     "implementation",
     "go-live",
     "super user",
@@ -263,6 +266,8 @@ const IT_WORDS: &[&str] = &[
 ];
 
 const NOT_IT_TITLES: &[&str] = &[
+    "pharmacy technician",
+    "emergency medical technician",
     "financial analyst",
     "billing specialist",
     "nurse",
@@ -306,7 +311,6 @@ const HEALTHCARE_WORDS: &[&str] = &[
     "pharmaceutical",
     "laboratory",
     "laboratories",
-    "lab",
     "diagnostic",
     "diagnostics",
     "labs",
@@ -318,6 +322,12 @@ const HEALTHCARE_WORDS: &[&str] = &[
     "care center",
     "senior living",
     "dental",
+    "dentistry",
+    "orthodontics",
+    "orthodontic",
+    "optometry",
+    "chiropractic",
+    "physical therapy",
     "urgent care",
     "emergency department",
     "ems",
@@ -490,15 +500,22 @@ pub fn extract(text: &str, today: chrono::NaiveDate) -> Extraction {
         if !rest.is_empty() {
             head.push(rest);
         }
-        if head.is_empty() || rest_is_short(&line.text) {
-            if let Some(next) = lines.get(i + 1) {
-                if !bullets[i + 1]
-                    && next.section == line.section
-                    && dates::ranges(&next.text, today).is_empty()
-                    && next.text.split_whitespace().count() <= 14
-                {
-                    head.push(next.text.clone());
-                }
+        // The line below belongs to this job when it is a short heading-like line (the
+        // employer under "date  title") and not the heading of the next job, which would sit
+        // right above that job's own date line.
+        if let Some(next) = lines.get(i + 1) {
+            let next_job_heading = lines.get(i + 2).is_some_and(|after| !dates::ranges(&after.text, today).is_empty());
+            let sentence =
+                next.text.ends_with(['.', ';']) || next.text.chars().next().is_some_and(|c| c.is_lowercase());
+            if !bullets[i + 1]
+                && !sentence
+                && !next_job_heading
+                && heading(&next.text).is_none()
+                && next.section == line.section
+                && dates::ranges(&next.text, today).is_empty()
+                && next.text.split_whitespace().count() <= 12
+            {
+                head.push(next.text.clone());
             }
         }
         let first_line = i.saturating_sub(head.len().min(2));
