@@ -636,11 +636,6 @@ pub fn extract(text: &str, today: chrono::NaiveDate) -> Extraction {
     out
 }
 
-/// A date line that holds little besides the dates.
-fn rest_is_short(line: &str) -> bool {
-    line.split_whitespace().count() <= 6
-}
-
 fn contact(lines: &[Line], out: &mut Extraction, evidence: &dyn Fn(&Line) -> Evidence) {
     static EMAIL: OnceLock<Regex> = OnceLock::new();
     static PHONE: OnceLock<Regex> = OnceLock::new();
