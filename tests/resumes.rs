@@ -177,3 +177,35 @@ async fn another_agencys_resumes_are_not_found_on_every_route() {
     let versions = app.get(&format!("/api/v1/candidates/{candidate}/resumes"), &theirs.access).await;
     assert_eq!(versions.ok(200)["items"].as_array().unwrap().len(), 1);
 }
+
+#[actix_web::test]
+async fn every_hostile_file_is_refused_or_stored_without_text_and_the_server_keeps_serving() {
+    let app = spawn_app_with(&[("EXTRACTOR_TIMEOUT_SECONDS", "5"), ("EXTRACTOR_MEMORY_MB", "512")]).await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    files.sort();
+    let mut checked = 0;
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        // ok-* are good files; a cross-reference chain that loops is detected and the file read.
+        if name.starts_with('.') || name.starts_with("ok-") || name == "xref-prev-loop.pdf" {
+            continue;
+        }
+        let reply = upload(&app, &s.access, "/api/v1/resumes", &name, std::fs::read(&path).unwrap()).await;
+        let status = reply.status.as_u16();
+        // A damaged PDF whose broken objects the reader drops has no text left: it is stored and
+        // says so, like a scanned one. Anything else hostile is a 4xx problem.
+        let stored_without_text = status == 201 && reply.body["resume"]["status"] == "no_text";
+        assert!((400..500).contains(&status) || stored_without_text, "{name}: {status} {}", reply.body);
+        if !stored_without_text {
+            reply.problem(status);
+        }
+        app.get("/healthz", &s.access).await.ok(200);
+        checked += 1;
+    }
+    assert!(checked >= 12, "the hostile corpus is missing");
+    let ok =
+        upload(&app, &s.access, "/api/v1/resumes", "ok.pdf", std::fs::read(dir.join("ok-resume.pdf")).unwrap()).await;
+    assert_eq!(ok.ok(201)["resume"]["status"], "parsed", "a good PDF is still read after the hostile ones");
+}
