@@ -92,7 +92,8 @@ impl ApiError {
         }
     }
 
-    fn detail(&self) -> String {
+    /// What a client is told: the problem's `detail`.
+    pub fn detail(&self) -> String {
         match self {
             ApiError::Malformed { detail, .. } => detail.clone(),
             ApiError::Unauthorized(why) | ApiError::Forbidden(why) => why.clone(),

@@ -64,7 +64,8 @@ fn import_one(
     if resumes::find_in_agency_by_hash(conn, user.agency_id, &sha256)?.is_some() {
         return Ok(Outcome::Duplicate);
     }
-    let read = intake::intake(sandbox, &bytes, chrono::Utc::now().date_naive()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let read =
+        intake::intake(sandbox, &bytes, chrono::Utc::now().date_naive()).map_err(|e| anyhow::anyhow!(e.detail()))?;
     let email = read.extraction.as_ref().and_then(|x| x.email.as_ref()).map(|f| f.value.clone());
     let match_id = match email {
         Some(email) => candidates::find_by_email(conn, user.agency_id, &email)?,
@@ -85,7 +86,7 @@ fn import_one(
         Some(id) => Destination::Candidate(id),
         None => Destination::NewCandidate,
     };
-    resumes::store_upload(conn, user.agency_id, destination, upload).map_err(|e| anyhow::anyhow!("{e}"))?;
+    resumes::store_upload(conn, user.agency_id, destination, upload).map_err(|e| anyhow::anyhow!(e.detail()))?;
     Ok(if match_id.is_some() { Outcome::Attached } else { Outcome::Created })
 }
 

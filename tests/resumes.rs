@@ -209,3 +209,35 @@ async fn every_hostile_file_is_refused_or_stored_without_text_and_the_server_kee
         upload(&app, &s.access, "/api/v1/resumes", "ok.pdf", std::fs::read(dir.join("ok-resume.pdf")).unwrap()).await;
     assert_eq!(ok.ok(201)["resume"]["status"], "parsed", "a good PDF is still read after the hostile ones");
 }
+
+#[actix_web::test]
+async fn a_folder_import_creates_candidates_attaches_by_email_and_is_safe_to_rerun() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let existing = app
+        .create("/api/v1/candidates", &s.access, json!({"full_name": "Dana R.", "email": "dana.reyes@example.org"}))
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("dana.txt"), TEXT_RESUME).unwrap();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    std::fs::copy(fixtures.join("resumes/02-network-admin.txt"), dir.path().join("02.txt")).unwrap();
+    std::fs::copy(fixtures.join("resumes/31-interface-analyst-rhapsody.pdf"), dir.path().join("31.pdf")).unwrap();
+    std::fs::copy(fixtures.join("hostile/truncated.pdf"), dir.path().join("broken.pdf")).unwrap();
+    let run = || {
+        let settings = common::settings(&app.database_url, &[]);
+        let (dir, email) = (dir.path().to_path_buf(), s.email.clone());
+        actix_web::web::block(move || bridgehire::import::run(settings, &dir, &email))
+    };
+
+    let first = run().await.unwrap().unwrap();
+    assert_eq!((first.created, first.attached, first.duplicates, first.failed.len()), (2, 1, 0, 1));
+    assert!(first.failed[0].0.ends_with("broken.pdf"));
+    let again = run().await.unwrap().unwrap();
+    assert_eq!((again.created, again.attached, again.duplicates, again.failed.len()), (0, 0, 3, 1));
+
+    let versions =
+        app.get(&format!("/api/v1/candidates/{}/resumes", existing["id"].as_str().unwrap()), &s.access).await;
+    assert_eq!(versions.ok(200)["items"].as_array().unwrap().len(), 1, "matched by e-mail");
+    let all = app.get("/api/v1/candidates", &s.access).await;
+    assert_eq!(all.ok(200)["items"].as_array().unwrap().len(), 3, "nothing half-written for the broken file");
+}

@@ -32,6 +32,8 @@ impl Drop for TestDb {
 
 pub struct TestApp {
     pub base: String,
+    /// The database this app serves, for tests that drive the same data another way.
+    pub database_url: String,
     pub client: reqwest::Client,
     _db: Option<TestDb>,
 }
@@ -65,7 +67,7 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     let (database_url, db) = fresh_database();
     let app = Application::build(settings(&database_url, overrides)).await.expect("application builds");
-    serve(app, Some(db))
+    serve(app, Some(db), &database_url)
 }
 
 /// Two instances started at the same moment on one fresh database, as behind a load balancer.
@@ -76,16 +78,19 @@ pub async fn spawn_two_instances() -> (TestApp, TestApp) {
         Application::build(settings(&database_url, &[])),
     )
     .await;
-    (serve(first.expect("first instance builds"), Some(db)), serve(second.expect("second instance builds"), None))
+    (
+        serve(first.expect("first instance builds"), Some(db), &database_url),
+        serve(second.expect("second instance builds"), None, &database_url),
+    )
 }
 
-fn serve(app: Application, db: Option<TestDb>) -> TestApp {
+fn serve(app: Application, db: Option<TestDb>, database_url: &str) -> TestApp {
     let base = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
-    TestApp { base, client: reqwest::Client::new(), _db: db }
+    TestApp { base, database_url: database_url.to_owned(), client: reqwest::Client::new(), _db: db }
 }
 
-fn settings(database_url: &str, overrides: &[(&str, &str)]) -> Settings {
+pub fn settings(database_url: &str, overrides: &[(&str, &str)]) -> Settings {
     let mut vars: HashMap<String, String> = [
         ("DATABASE_URL", database_url),
         ("BIND_ADDRESS", "127.0.0.1:0"),
