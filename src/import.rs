@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 use crate::config::Settings;
-use crate::db::models::resumes::{self, Destination, Upload};
+use crate::db::models::resumes::{self, Destination, NewResume, Upload};
 use crate::db::models::{candidates, users};
 use crate::db::{self, DbConnection};
 use crate::resume::{intake, sandbox::Sandbox, text::Limits};
@@ -73,14 +73,16 @@ fn import_one(
     };
     let filename = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "resume".into());
     let upload = Upload {
-        filename: &filename,
-        format: read.format.as_str(),
-        content_type: read.format.content_type(),
-        bytes: &bytes,
-        sha256: &sha256,
-        uploaded_by: user.id,
+        resume: NewResume {
+            filename: &filename,
+            format: read.format.as_str(),
+            content_type: read.format.content_type(),
+            bytes: &bytes,
+            sha256: &sha256,
+            uploaded_by: user.id,
+            reading: read.reading,
+        },
         extraction: read.extraction.as_ref(),
-        reading: read.reading,
     };
     let destination = match match_id {
         Some(id) => Destination::Candidate(id),

@@ -179,7 +179,7 @@ async fn another_agencys_resumes_are_not_found_on_every_route() {
 }
 
 #[actix_web::test]
-async fn every_hostile_file_is_refused_or_stored_without_text_and_the_server_keeps_serving() {
+async fn every_hostile_file_is_refused_with_a_4xx_and_the_server_keeps_serving() {
     let app = spawn_app_with(&[("EXTRACTOR_TIMEOUT_SECONDS", "5"), ("EXTRACTOR_MEMORY_MB", "512")]).await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
@@ -194,13 +194,8 @@ async fn every_hostile_file_is_refused_or_stored_without_text_and_the_server_kee
         }
         let reply = upload(&app, &s.access, "/api/v1/resumes", &name, std::fs::read(&path).unwrap()).await;
         let status = reply.status.as_u16();
-        // A damaged PDF whose broken objects the reader drops has no text left: it is stored and
-        // says so, like a scanned one. Anything else hostile is a 4xx problem.
-        let stored_without_text = status == 201 && reply.body["resume"]["status"] == "no_text";
-        assert!((400..500).contains(&status) || stored_without_text, "{name}: {status} {}", reply.body);
-        if !stored_without_text {
-            reply.problem(status);
-        }
+        assert!((400..500).contains(&status), "{name}: {status} {}", reply.body);
+        reply.problem(status);
         app.get("/healthz", &s.access).await.ok(200);
         checked += 1;
     }
@@ -240,4 +235,23 @@ async fn a_folder_import_creates_candidates_attaches_by_email_and_is_safe_to_rer
     assert_eq!(versions.ok(200)["items"].as_array().unwrap().len(), 1, "matched by e-mail");
     let all = app.get("/api/v1/candidates", &s.access).await;
     assert_eq!(all.ok(200)["items"].as_array().unwrap().len(), 3, "nothing half-written for the broken file");
+}
+
+#[actix_web::test]
+async fn a_scanned_pdf_is_stored_and_says_no_text_was_found() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scanned/scanned-resume.pdf");
+    let bytes = std::fs::read(path).unwrap();
+    let reply = upload(&app, &s.access, "/api/v1/resumes", "scan.pdf", bytes.clone()).await;
+    let body = reply.ok(201);
+    assert_eq!(body["resume"]["status"], "no_text");
+    assert!(body["resume"]["status_detail"].as_str().unwrap().contains("No text"));
+    assert_eq!(body["extraction"], Value::Null, "nothing is invented");
+    assert_eq!(body["candidate"]["full_name"], "Candidate from scan.pdf");
+    assert!(body["candidate"]["skills"].as_array().unwrap().is_empty());
+    let id = body["resume"]["id"].as_str().unwrap();
+    let file =
+        app.client.get(format!("{}/api/v1/resumes/{id}/file", app.base)).bearer_auth(&s.access).send().await.unwrap();
+    assert_eq!(file.bytes().await.unwrap().as_ref(), bytes.as_slice());
 }

@@ -125,11 +125,27 @@ fn plain_text(bytes: &[u8]) -> String {
 fn pdf_text(bytes: &[u8]) -> Result<String, TextError> {
     use pdf_extract::{Error as PdfError, OutputError};
     // Panics inside the parser are not caught here: the sandbox sees them as a failed child.
-    pdf_extract::extract_text_from_mem(bytes).map_err(|error| match error {
+    let text = pdf_extract::extract_text_from_mem(bytes).map_err(|error| match error {
         OutputError::PdfError(PdfError::Decryption(_)) => {
             unreadable("the PDF is password-protected; send an unprotected copy")
         }
         _ => unreadable("the PDF is damaged or is not really a PDF"),
+    })?;
+    // No text: a scan holds page images and is stored as one; a PDF with neither text nor
+    // images is damaged (the reader dropped its broken objects) or blank.
+    if text.trim().is_empty() && !has_images(bytes) {
+        return Err(unreadable("the PDF has neither text nor images: it is damaged or blank"));
+    }
+    Ok(text)
+}
+
+fn has_images(bytes: &[u8]) -> bool {
+    let Ok(document) = pdf_extract::Document::load_mem(bytes) else { return false };
+    document.objects.values().any(|object| match object {
+        pdf_extract::Object::Stream(stream) => {
+            stream.dict.get(b"Subtype").ok().and_then(|subtype| subtype.as_name().ok()) == Some(b"Image".as_slice())
+        }
+        _ => false,
     })
 }
 

@@ -11,7 +11,7 @@ use super::candidates::CandidateView;
 use super::{parse_id, ts};
 use crate::auth::AuthUser;
 use crate::db::models::candidates;
-use crate::db::models::resumes::{self, Destination, Resume, Upload};
+use crate::db::models::resumes::{self, Destination, NewResume, Resume, Upload};
 use crate::db::write_tx;
 use crate::error::ApiError;
 use crate::resume::{extract::Extraction, format::Format, intake};
@@ -144,14 +144,16 @@ async fn upload_to(
     let (candidate, resume, extraction) = state
         .db(move |conn| {
             let upload = Upload {
-                filename: &filename,
-                format: read.format.as_str(),
-                content_type: read.format.content_type(),
-                bytes: &bytes,
-                sha256: &read.sha256,
-                uploaded_by: user_id,
+                resume: NewResume {
+                    filename: &filename,
+                    format: read.format.as_str(),
+                    content_type: read.format.content_type(),
+                    bytes: &bytes,
+                    sha256: &read.sha256,
+                    uploaded_by: user_id,
+                    reading: read.reading,
+                },
                 extraction: read.extraction.as_ref(),
-                reading: read.reading,
             };
             let (candidate, resume) = resumes::store_upload(conn, agency_id, destination, upload)?;
             Ok((candidate, resume, read.extraction))

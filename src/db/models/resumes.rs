@@ -168,15 +168,10 @@ pub enum Destination {
     Candidate(i64),
 }
 
+/// A file to store, with what its reading extracted (absent when it had no text).
 pub struct Upload<'a> {
-    pub filename: &'a str,
-    pub format: &'a str,
-    pub content_type: &'a str,
-    pub bytes: &'a [u8],
-    pub sha256: &'a str,
-    pub uploaded_by: i64,
+    pub resume: NewResume<'a>,
     pub extraction: Option<&'a Extraction>,
-    pub reading: Reading,
 }
 
 /// Stores an upload in one transaction: the candidate (created, or filled in where empty) and
@@ -193,7 +188,7 @@ pub fn store_upload(
         let candidate = match destination {
             Destination::Candidate(id) => {
                 let current = candidate_store::find(conn, agency_id, id)?;
-                if let Some(existing) = find_by_hash(conn, id, upload.sha256)? {
+                if let Some(existing) = find_by_hash(conn, id, upload.resume.sha256)? {
                     return Err(ApiError::Conflict {
                         detail: format!("This file is already résumé {existing} of this candidate."),
                         existing_id: Some(existing.to_string()),
@@ -202,20 +197,12 @@ pub fn store_upload(
                 candidate_store::replace(conn, &current, &apply::merge(current.to_draft(), extraction))?
             }
             Destination::NewCandidate => {
-                let fallback = format!("Candidate from {}", upload.filename).chars().take(200).collect::<String>();
+                let fallback =
+                    format!("Candidate from {}", upload.resume.filename).chars().take(200).collect::<String>();
                 candidate_store::create(conn, agency_id, &apply::new_candidate(extraction, &fallback))?
             }
         };
-        let new = NewResume {
-            filename: upload.filename,
-            format: upload.format,
-            content_type: upload.content_type,
-            bytes: upload.bytes,
-            sha256: upload.sha256,
-            uploaded_by: upload.uploaded_by,
-            reading: upload.reading,
-        };
-        let resume = insert(conn, agency_id, candidate.row.id, new)?;
+        let resume = insert(conn, agency_id, candidate.row.id, upload.resume)?;
         Ok((candidate_store::find(conn, agency_id, candidate.row.id)?, resume))
     })
 }
