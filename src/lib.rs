@@ -9,5 +9,6 @@ pub mod error;
 pub mod import;
 pub mod resume;
 pub mod routes;
+pub mod search;
 pub mod startup;
 pub mod telemetry;

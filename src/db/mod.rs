@@ -3,6 +3,7 @@
 
 pub mod models;
 pub mod schema;
+pub mod search;
 pub mod taxonomy;
 
 use std::path::{Path, PathBuf};
@@ -168,14 +169,16 @@ fn lock_beside(path: &Path) -> anyhow::Result<std::fs::File> {
     Ok(file)
 }
 
-/// Brings the schema and the shipped taxonomy up to date. On PostgreSQL several instances may
+/// Brings the schema, the shipped taxonomy and the search index up to date. On PostgreSQL several instances may
 /// start at once: an advisory lock lets one do it while the others wait, then find it done.
 fn prepare(conn: &mut DbConnection) -> anyhow::Result<()> {
     const LOCK: &str = "7307452019";
     if let DbConnection::Postgresql(c) = conn {
         c.batch_execute(&format!("SELECT pg_advisory_lock({LOCK})"))?;
     }
-    let result = migrate(conn).and_then(|()| taxonomy::sync(conn).context("cannot load the skill taxonomy"));
+    let result = migrate(conn)
+        .and_then(|()| taxonomy::sync(conn).context("cannot load the skill taxonomy"))
+        .and_then(|()| search::sync(conn).context("cannot build the search index"));
     if let DbConnection::Postgresql(c) = conn {
         c.batch_execute(&format!("SELECT pg_advisory_unlock({LOCK})"))?;
     }

@@ -112,10 +112,14 @@ pub async fn list_candidates(
 ) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
     let page = q.page();
+    let search = q.search("q", 500);
+    if search.is_some() {
+        q.require_rank(&page);
+    }
     let filter = CandidateFilter {
         status: q.choice("status", &["active", "placed", "archived"], Status::parse),
         skills: q.many("skill", crate::domain::skills::MAX_NAME),
-        q: q.text("q", 200),
+        search,
         tag: q.text("tag", 50),
         remote_ok: q.boolean("remote_ok"),
         min_rate_cents_lte: q.cents("min_rate_cents_lte"),
@@ -127,7 +131,7 @@ pub async fn list_candidates(
     q.finish()?;
     let agency_id = caller.agency_id();
     let (rows, next) = state.db(move |conn| Ok(candidates::list(conn, agency_id, &filter, page)?)).await?;
-    Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(CandidateView::from).collect(), next)))
+    Ok(HttpResponse::Ok().json(Page::at(rows.iter().map(CandidateView::from).collect(), next)))
 }
 
 pub async fn get_candidate(

@@ -184,6 +184,11 @@ pub struct Page<T> {
 
 impl<T> Page<T> {
     pub fn new(items: Vec<T>, next: Option<i64>) -> Self {
-        Page { items, next_cursor: next.map(query::encode_cursor) }
+        Page::at(items, next.map(|id| (id, None)))
+    }
+
+    /// A page whose next one starts after this id and, in a list ranked by relevance, this rank.
+    pub fn at(items: Vec<T>, next: Option<crate::db::models::Position>) -> Self {
+        Page { items, next_cursor: next.map(|(id, rank)| query::encode_cursor(id, rank)) }
     }
 }

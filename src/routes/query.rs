@@ -116,14 +116,33 @@ impl Query {
 
     pub fn page(&mut self) -> PageRequest {
         let limit = self.int("limit", 1, MAX_LIMIT).unwrap_or(DEFAULT_LIMIT);
-        let before = self.one("cursor").and_then(|raw| match decode_cursor(&raw) {
-            Some(id) => Some(id),
+        let position = self.one("cursor").and_then(|raw| match decode_cursor(&raw) {
+            Some(position) => Some(position),
             None => {
                 self.fail("cursor", "is not a cursor this service issued; use next_cursor from a previous page");
                 None
             }
         });
-        PageRequest { limit, before }
+        PageRequest { limit, before: position.map(|p| p.0), rank: position.and_then(|p| p.1) }
+    }
+
+    /// A search parameter in the search language; a malformed search is a 400 saying what to fix.
+    pub fn search(&mut self, name: &str, max: usize) -> Option<crate::search::query::Query> {
+        let text = self.text(name, max)?;
+        match crate::search::query::Query::parse(&text) {
+            Ok(query) => Some(query),
+            Err(e) => {
+                self.fail(name, e.0);
+                None
+            }
+        }
+    }
+
+    /// A ranked list needs the rank its cursor carries.
+    pub fn require_rank(&mut self, page: &PageRequest) {
+        if page.before.is_some() && page.rank.is_none() {
+            self.fail("cursor", "comes from a list without `q`; a search pages with the next_cursor it returned");
+        }
     }
 
     pub fn finish(self) -> Result<(), ApiError> {
@@ -135,14 +154,26 @@ impl Query {
     }
 }
 
-pub fn encode_cursor(id: i64) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("k1:{id}"))
+/// A cursor: the last id of a page and, for a ranked list, that row's rank.
+pub fn encode_cursor(id: i64, rank: Option<i64>) -> String {
+    let text = match rank {
+        None => format!("k1:{id}"),
+        Some(rank) => format!("r1:{rank}:{id}"),
+    };
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
 }
 
-fn decode_cursor(raw: &str) -> Option<i64> {
+fn decode_cursor(raw: &str) -> Option<(i64, Option<i64>)> {
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(raw.trim()).ok()?;
     let text = String::from_utf8(bytes).ok()?;
-    text.strip_prefix("k1:")?.parse::<i64>().ok().filter(|id| *id > 0)
+    let (id, rank) = match text.strip_prefix("r1:") {
+        Some(ranked) => {
+            let (rank, id) = ranked.split_once(':')?;
+            (id, Some(rank.parse::<i64>().ok().filter(|r| *r >= 0)?))
+        }
+        None => (text.strip_prefix("k1:")?, None),
+    };
+    Some((id.parse::<i64>().ok().filter(|id| *id > 0)?, rank))
 }
 
 #[cfg(test)]
@@ -151,7 +182,9 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_forgeries() {
-        assert_eq!(decode_cursor(&encode_cursor(42)), Some(42));
+        assert_eq!(decode_cursor(&encode_cursor(42, None)), Some((42, None)));
+        assert_eq!(decode_cursor(&encode_cursor(42, Some(1234))), Some((42, Some(1234))));
+        assert_eq!(decode_cursor(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("r1:x:4")), None);
         assert_eq!(decode_cursor("42"), None);
         assert_eq!(decode_cursor("!!"), None);
     }

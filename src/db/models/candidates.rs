@@ -4,13 +4,14 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::skills::{filter_ids, first_repeat, names_by_id, resolve_or_create, SkillRef};
-use super::{contains_pattern, finish_page, json_list, now, search_text, to_json, PageRequest};
+use super::{contains_pattern, finish_page, json_list, now, search_text, to_json, PageRequest, Position};
 use crate::db::schema::{candidate_skills, candidates};
-use crate::db::{with_backend, write_tx, DbConnection};
+use crate::db::{search, with_backend, write_tx, DbConnection};
 use crate::domain::candidate::{CandidateDraft, CandidatePatch, SkillClaim, Status};
 use crate::domain::patch::IfMatch;
 use crate::domain::skills::Level;
 use crate::error::ApiError;
+use crate::search::query::Query;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = candidates)]
@@ -217,7 +218,10 @@ fn store(
     .get_result(conn)
     .optional()?;
     match row {
-        Some(row) => Ok(Candidate { row, skills }),
+        Some(row) => {
+            search::refresh(conn, agency_id, id)?;
+            Ok(Candidate { row, skills })
+        }
         None => Err(stale(conn, agency_id, id)?),
     }
 }
@@ -306,7 +310,8 @@ pub struct CandidateFilter {
     pub status: Option<Status>,
     /// Every one of these skills (names or aliases) must be on the candidate.
     pub skills: Vec<String>,
-    pub q: Option<String>,
+    /// Full-text search over the profile and the current résumé; results come by relevance.
+    pub search: Option<Query>,
     pub tag: Option<String>,
     pub remote_ok: Option<bool>,
     pub min_rate_cents_lte: Option<i64>,
@@ -316,12 +321,14 @@ pub struct CandidateFilter {
     pub available_before: Option<NaiveDate>,
 }
 
+/// A page of the agency's candidates, newest first or, with a search, most relevant first. The
+/// next page starts after the returned id (and rank, for a search).
 pub fn list(
     conn: &mut DbConnection,
     agency_id: i64,
     f: &CandidateFilter,
     page: PageRequest,
-) -> QueryResult<(Vec<Candidate>, Option<i64>)> {
+) -> QueryResult<(Vec<Candidate>, Option<Position>)> {
     let mut query =
         candidates::table.filter(candidates::agency_id.eq(agency_id)).select(CandidateRow::as_select()).into_boxed();
     if !f.skills.is_empty() {
@@ -335,11 +342,6 @@ pub fn list(
     }
     if let Some(status) = f.status {
         query = query.filter(candidates::status.eq(status.as_str()));
-    }
-    if let Some(q) = &f.q {
-        for word in q.to_lowercase().split_whitespace() {
-            query = query.filter(candidates::search_text.like(contains_pattern(word)).escape('\\'));
-        }
     }
     if let Some(tag) = &f.tag {
         let pattern = contains_pattern(&format!("|{}|", tag.trim().to_lowercase()));
@@ -363,11 +365,29 @@ pub fn list(
     if let Some(date) = f.available_before {
         query = query.filter(candidates::available_from.le(date));
     }
-    if let Some(before) = page.before {
-        query = query.filter(candidates::id.lt(before));
+    let Some(search_query) = &f.search else {
+        if let Some(before) = page.before {
+            query = query.filter(candidates::id.lt(before));
+        }
+        let rows = query.order(candidates::id.desc()).limit(page.limit + 1).load(conn)?;
+        let (rows, next) = finish_page(rows, page, |r| r.id);
+        return Ok((attach_skills(conn, rows)?, next.map(|id| (id, None))));
+    };
+    let dialect = search::dialect(conn);
+    let score = search::score(dialect, &search::weigh(conn, agency_id, search_query)?);
+    query = query.filter(search::condition(dialect, search_query));
+    if let (Some(before), Some(rank)) = (page.before, page.rank) {
+        query = query.filter(search::ranked_after(score.clone(), rank, before));
     }
-    let rows = query.order(candidates::id.desc()).limit(page.limit + 1).load(conn)?;
+    let rows = query.order((score.clone().desc(), candidates::id.desc())).limit(page.limit + 1).load(conn)?;
     let (rows, next) = finish_page(rows, page, |r| r.id);
+    let next = match next {
+        Some(id) => {
+            let rank: i64 = candidates::table.filter(candidates::id.eq(id)).select(score).first(conn)?;
+            Some((id, Some(rank)))
+        }
+        None => None,
+    };
     Ok((attach_skills(conn, rows)?, next))
 }
 

@@ -22,12 +22,18 @@ pub fn now() -> NaiveDateTime {
     now - chrono::Duration::nanoseconds(i64::from(now.and_utc().timestamp_subsec_nanos() % 1_000))
 }
 
-/// A page request: at most `limit` rows with an id below `before` (newest first).
+/// A page request: at most `limit` rows with an id below `before` (newest first). In a list
+/// ranked by relevance, `rank` is the rank of the row `before` points at, and the page goes on
+/// from there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageRequest {
     pub limit: i64,
     pub before: Option<i64>,
+    pub rank: Option<i64>,
 }
+
+/// Where the next page starts: after this id and, in a list ranked by relevance, this rank.
+pub type Position = (i64, Option<i64>);
 
 /// Trims a page fetched with `limit + 1` rows and says whether another page follows.
 pub fn finish_page<T>(mut rows: Vec<T>, request: PageRequest, id_of: impl Fn(&T) -> i64) -> (Vec<T>, Option<i64>) {
@@ -79,7 +85,7 @@ mod tests {
 
     #[test]
     fn a_full_page_points_at_the_next() {
-        let request = PageRequest { limit: 2, before: None };
+        let request = PageRequest { limit: 2, before: None, rank: None };
         assert_eq!(finish_page(vec![9, 8, 7], request, |x| *x), (vec![9, 8], Some(8)));
         assert_eq!(finish_page(vec![9, 8], request, |x| *x), (vec![9, 8], None));
     }

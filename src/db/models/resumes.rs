@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::candidates::{self as candidate_store, Candidate};
 use super::now;
 use crate::db::schema::{candidates, resumes};
-use crate::db::{write_tx, DbConnection};
+use crate::db::{search, write_tx, DbConnection};
 use crate::error::ApiError;
 use crate::resume::{apply, extract::Extraction};
 
@@ -108,6 +108,7 @@ pub fn insert(conn: &mut DbConnection, agency_id: i64, candidate_id: i64, new: N
     )
     .set(candidates::current_resume_id.eq(Some(id)))
     .execute(conn)?;
+    search::refresh(conn, agency_id, candidate_id)?;
     find(conn, agency_id, id)
 }
 
@@ -159,7 +160,9 @@ pub fn set_reading(conn: &mut DbConnection, agency_id: i64, id: i64, reading: &R
             resumes::parsed_at.eq(Some(now())),
         ))
         .execute(conn)?;
-    find(conn, agency_id, id)
+    let resume = find(conn, agency_id, id)?;
+    search::refresh(conn, agency_id, resume.candidate_id)?;
+    Ok(resume)
 }
 
 /// Where an upload goes: a new candidate made from it, or a new version for an existing one.

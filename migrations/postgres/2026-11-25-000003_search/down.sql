@@ -1,0 +1,2 @@
+DROP TABLE candidate_search;
+DELETE FROM app_meta WHERE key = 'search_index_version';
