@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::{spawn_app, spawn_app_with, TestApp};
-use reqwest::multipart::{Form, Part};
+use common::{spawn_app, spawn_app_with};
+use reqwest::multipart::Form;
 use serde_json::{json, Value};
 
 const TEXT_RESUME: &str = "Dana Reyes
@@ -22,21 +22,11 @@ Help Desk Technician — Riverside Medical Center
 • Supported Epic Hyperspace workstations and HL7 2.x label printers
 ";
 
-async fn upload(app: &TestApp, token: &str, path: &str, filename: &str, bytes: Vec<u8>) -> common::Reply {
-    let form = Form::new().part("file", Part::bytes(bytes).file_name(filename.to_owned()));
-    let response =
-        app.client.post(format!("{}{}", app.base, path)).bearer_auth(token).multipart(form).send().await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let text = response.text().await.unwrap();
-    common::Reply { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
-}
-
 #[actix_web::test]
 async fn a_text_resume_creates_a_filled_in_candidate() {
     let app = spawn_app().await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
-    let reply = upload(&app, &s.access, "/api/v1/resumes", "dana.txt", TEXT_RESUME.as_bytes().to_vec()).await;
+    let reply = app.upload(&s.access, "/api/v1/resumes", "dana.txt", TEXT_RESUME.as_bytes().to_vec()).await;
     let body = reply.ok(201).clone();
     let c = &body["candidate"];
     assert_eq!(c["full_name"], "Dana Reyes");
@@ -72,16 +62,16 @@ async fn a_new_version_fills_gaps_keeps_typed_values_and_refuses_the_same_file_t
         .create("/api/v1/candidates", &s.access, json!({"full_name": "Dana R.", "email": "typed@example.org"}))
         .await;
     let path = format!("/api/v1/candidates/{}/resumes", c["id"].as_str().unwrap());
-    let first = upload(&app, &s.access, &path, "dana.txt", TEXT_RESUME.as_bytes().to_vec()).await;
+    let first = app.upload(&s.access, &path, "dana.txt", TEXT_RESUME.as_bytes().to_vec()).await;
     let body = first.ok(201).clone();
     assert_eq!(body["candidate"]["full_name"], "Dana R.", "typed values are kept");
     assert_eq!(body["candidate"]["email"], "typed@example.org");
     assert_eq!(body["candidate"]["phone"], "(918) 555-0100", "empty fields are filled");
-    let again = upload(&app, &s.access, &path, "copy.txt", TEXT_RESUME.as_bytes().to_vec()).await;
+    let again = app.upload(&s.access, &path, "copy.txt", TEXT_RESUME.as_bytes().to_vec()).await;
     again.problem(409);
     assert_eq!(again.body["existing_id"], body["resume"]["id"]);
     let second =
-        upload(&app, &s.access, &path, "v2.txt", format!("{TEXT_RESUME}\nSKILLS\nFHIR, SQL\n").into_bytes()).await;
+        app.upload(&s.access, &path, "v2.txt", format!("{TEXT_RESUME}\nSKILLS\nFHIR, SQL\n").into_bytes()).await;
     assert_eq!(second.ok(201)["resume"]["version"], 2);
     let versions = app.get(&path, &s.access).await;
     let items = versions.ok(200)["items"].as_array().unwrap().clone();
@@ -99,7 +89,7 @@ async fn a_json_resume_is_read_and_the_candidate_exported_as_one() {
         "work": [{"name": "Mercy Regional Hospital", "position": "Epic Analyst", "startDate": "2020-03-01", "summary": "Epic Cadence build"}],
         "skills": [{"name": "Interfaces", "keywords": ["HL7 v2", "FHIR"]}]
     });
-    let reply = upload(&app, &s.access, "/api/v1/resumes", "priya.json", serde_json::to_vec(&doc).unwrap()).await;
+    let reply = app.upload(&s.access, "/api/v1/resumes", "priya.json", serde_json::to_vec(&doc).unwrap()).await;
     let body = reply.ok(201).clone();
     assert_eq!(body["resume"]["format"], "json");
     assert_eq!(body["candidate"]["full_name"], "Priya Natarajan");
@@ -117,7 +107,7 @@ async fn reparse_reads_the_stored_file_again() {
     let app = spawn_app().await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
     let body =
-        upload(&app, &s.access, "/api/v1/resumes", "dana.txt", TEXT_RESUME.as_bytes().to_vec()).await.ok(201).clone();
+        app.upload(&s.access, "/api/v1/resumes", "dana.txt", TEXT_RESUME.as_bytes().to_vec()).await.ok(201).clone();
     let id = body["resume"]["id"].as_str().unwrap();
     let reply = app.post(&format!("/api/v1/resumes/{id}/reparse"), &s.access, json!({})).await;
     let again = reply.ok(200);
@@ -132,13 +122,11 @@ async fn unsupported_disguised_empty_and_oversized_files_are_refused_and_nothing
     let app = spawn_app_with(&[("MAX_UPLOAD_BYTES", "4096")]).await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
     let png = [&b"\x89PNG\r\n\x1a\n"[..], &[0u8; 64]].concat();
-    upload(&app, &s.access, "/api/v1/resumes", "resume.pdf", png).await.problem(415);
-    upload(&app, &s.access, "/api/v1/resumes", "resume.docx", b"MZ\x90\x00\x03\x00\x00\x00".to_vec())
-        .await
-        .problem(415);
-    upload(&app, &s.access, "/api/v1/resumes", "empty.txt", vec![]).await.problem(415);
-    upload(&app, &s.access, "/api/v1/resumes", "big.txt", vec![b'a'; 5000]).await.problem(413);
-    upload(&app, &s.access, "/api/v1/resumes", "broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog".to_vec())
+    app.upload(&s.access, "/api/v1/resumes", "resume.pdf", png).await.problem(415);
+    app.upload(&s.access, "/api/v1/resumes", "resume.docx", b"MZ\x90\x00\x03\x00\x00\x00".to_vec()).await.problem(415);
+    app.upload(&s.access, "/api/v1/resumes", "empty.txt", vec![]).await.problem(415);
+    app.upload(&s.access, "/api/v1/resumes", "big.txt", vec![b'a'; 5000]).await.problem(413);
+    app.upload(&s.access, "/api/v1/resumes", "broken.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog".to_vec())
         .await
         .problem(422);
     let not_multipart = app.post("/api/v1/resumes", &s.access, json!({"file": "x"})).await;
@@ -161,7 +149,8 @@ async fn unsupported_disguised_empty_and_oversized_files_are_refused_and_nothing
 async fn another_agencys_resumes_are_not_found_on_every_route() {
     let app = spawn_app().await;
     let (ours, theirs) = app.two_agencies().await;
-    let body = upload(&app, &theirs.access, "/api/v1/resumes", "dana.txt", TEXT_RESUME.as_bytes().to_vec())
+    let body = app
+        .upload(&theirs.access, "/api/v1/resumes", "dana.txt", TEXT_RESUME.as_bytes().to_vec())
         .await
         .ok(201)
         .clone();
@@ -171,7 +160,7 @@ async fn another_agencys_resumes_are_not_found_on_every_route() {
     app.post(&format!("/api/v1/resumes/{resume}/reparse"), &ours.access, json!({})).await.problem(404);
     app.get(&format!("/api/v1/candidates/{candidate}/resumes"), &ours.access).await.problem(404);
     app.get(&format!("/api/v1/candidates/{candidate}/json-resume"), &ours.access).await.problem(404);
-    upload(&app, &ours.access, &format!("/api/v1/candidates/{candidate}/resumes"), "x.txt", b"Someone Else\n".to_vec())
+    app.upload(&ours.access, &format!("/api/v1/candidates/{candidate}/resumes"), "x.txt", b"Someone Else\n".to_vec())
         .await
         .problem(404);
     let versions = app.get(&format!("/api/v1/candidates/{candidate}/resumes"), &theirs.access).await;
@@ -192,7 +181,7 @@ async fn every_hostile_file_is_refused_with_a_4xx_and_the_server_keeps_serving()
         if name.starts_with('.') || name.starts_with("ok-") || name == "xref-prev-loop.pdf" {
             continue;
         }
-        let reply = upload(&app, &s.access, "/api/v1/resumes", &name, std::fs::read(&path).unwrap()).await;
+        let reply = app.upload(&s.access, "/api/v1/resumes", &name, std::fs::read(&path).unwrap()).await;
         let status = reply.status.as_u16();
         assert!((400..500).contains(&status), "{name}: {status} {}", reply.body);
         reply.problem(status);
@@ -201,7 +190,7 @@ async fn every_hostile_file_is_refused_with_a_4xx_and_the_server_keeps_serving()
     }
     assert!(checked >= 12, "the hostile corpus is missing");
     let ok =
-        upload(&app, &s.access, "/api/v1/resumes", "ok.pdf", std::fs::read(dir.join("ok-resume.pdf")).unwrap()).await;
+        app.upload(&s.access, "/api/v1/resumes", "ok.pdf", std::fs::read(dir.join("ok-resume.pdf")).unwrap()).await;
     assert_eq!(ok.ok(201)["resume"]["status"], "parsed", "a good PDF is still read after the hostile ones");
 }
 
@@ -243,7 +232,7 @@ async fn a_scanned_pdf_is_stored_and_says_no_text_was_found() {
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scanned/scanned-resume.pdf");
     let bytes = std::fs::read(path).unwrap();
-    let reply = upload(&app, &s.access, "/api/v1/resumes", "scan.pdf", bytes.clone()).await;
+    let reply = app.upload(&s.access, "/api/v1/resumes", "scan.pdf", bytes.clone()).await;
     let body = reply.ok(201);
     assert_eq!(body["resume"]["status"], "no_text");
     assert!(body["resume"]["status_detail"].as_str().unwrap().contains("No text"));

@@ -169,8 +169,9 @@ fn lock_beside(path: &Path) -> anyhow::Result<std::fs::File> {
     Ok(file)
 }
 
-/// Brings the schema, the shipped taxonomy and the search index up to date. On PostgreSQL several instances may
-/// start at once: an advisory lock lets one do it while the others wait, then find it done.
+/// Brings the schema, the shipped taxonomy and the search index up to date. On PostgreSQL
+/// several instances may start at once: an advisory lock lets one do it while the others wait,
+/// then find it done.
 fn prepare(conn: &mut DbConnection) -> anyhow::Result<()> {
     const LOCK: &str = "7307452019";
     if let DbConnection::Postgresql(c) = conn {

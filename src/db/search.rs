@@ -254,7 +254,8 @@ pub fn weigh(conn: &mut DbConnection, agency_id: i64, query: &Query) -> QueryRes
 
 /// A candidate's relevance to the search, as a whole number.
 pub fn score(dialect: Dialect, weighted: &[Weighted]) -> Fragment<BigInt> {
-    let mut out = Fragment::new().sql("(0");
+    // Not a bare `0`: both engines read a constant integer in ORDER BY as a column number.
+    let mut out = Fragment::new().sql("(CAST(0 AS BIGINT)");
     for w in weighted {
         for (field, weight) in [(Field::Profile, 2 * w.weight), (Field::Resume, w.weight)] {
             out = out

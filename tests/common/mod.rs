@@ -229,6 +229,18 @@ impl TestApp {
         )
     }
 
+    /// Uploads a file as the multipart part `file`, as a recruiter's tool would.
+    pub async fn upload(&self, token: &str, path: &str, filename: &str, bytes: Vec<u8>) -> Reply {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(filename.to_owned());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let response =
+            self.client.post(format!("{}{}", self.base, path)).bearer_auth(token).multipart(form).send().await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        Reply { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::String(text)) }
+    }
+
     pub async fn create(&self, path: &str, token: &str, body: Value) -> Value {
         self.post(path, token, body).await.ok(201).clone()
     }
