@@ -6,7 +6,7 @@ mod common;
 
 use bridgehire::search::query::{Atom, Query};
 use bridgehire::search::tokens::tokens;
-use common::{spawn_app, TestApp};
+use common::{restart_on, spawn_app, TestApp};
 use serde_json::{json, Value};
 
 fn names(page: &Value) -> Vec<String> {
@@ -162,6 +162,28 @@ async fn the_index_follows_every_change() {
 
     app.delete(&format!("/api/v1/candidates/{id}"), &s.access).await.ok(204);
     assert!(search(&app, &s.access, "brigid OR interface").await.is_empty(), "a deleted candidate is gone");
+}
+
+#[actix_web::test]
+async fn an_index_from_another_version_is_rebuilt_at_start_up() {
+    use diesel::connection::SimpleConnection;
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let id = candidate(&app, &s.access, json!({"full_name": "Dana Reyes", "headline": "Network administrator"})).await;
+    attach(&app, &s.access, &id, "Dana Reyes\nRiverside Medical Center, 2016 to 2018.\n").await;
+    // As a database from before search existed, or from a version that tokenized differently.
+    let target = bridgehire::db::Target::parse(&app.database_url).unwrap();
+    let pool = bridgehire::db::connect(&target, 1, 5_000).unwrap();
+    pool.get()
+        .unwrap()
+        .batch_execute(
+            "DELETE FROM candidate_search; UPDATE app_meta SET value = 'old' WHERE key = 'search_index_version'",
+        )
+        .unwrap();
+    assert!(search(&app, &s.access, "riverside").await.is_empty());
+
+    let restarted = restart_on(&app).await;
+    assert_eq!(search(&restarted, &s.access, "riverside network").await, ["Dana Reyes"]);
 }
 
 #[actix_web::test]

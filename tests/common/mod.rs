@@ -84,6 +84,12 @@ pub async fn spawn_two_instances() -> (TestApp, TestApp) {
     )
 }
 
+/// A second instance started later on the same database, as after an upgrade or a restart.
+pub async fn restart_on(app: &TestApp) -> TestApp {
+    let next = Application::build(settings(&app.database_url, &[])).await.expect("application builds");
+    serve(next, None, &app.database_url)
+}
+
 fn serve(app: Application, db: Option<TestDb>, database_url: &str) -> TestApp {
     let base = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
