@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod generate;
 pub mod import;
 pub mod resume;
 pub mod routes;

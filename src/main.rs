@@ -1,5 +1,6 @@
 //! Entry point: settings → logs → application → serve; or `bridgehire import <dir> --user
-//! <email>` to import a folder of résumés.
+//! <email>` to import a folder of résumés; or `bridgehire generate <count> --user <email>` to
+//! fill an agency with synthetic candidates.
 
 use bridgehire::config::{SecretSource, Settings};
 use bridgehire::startup::Application;
@@ -16,7 +17,51 @@ fn main() -> std::process::ExitCode {
     if first.as_ref().is_some_and(|a| a == "import") {
         return import(args.map(|a| a.to_string_lossy().into_owned()).collect());
     }
+    if first.as_ref().is_some_and(|a| a == "generate") {
+        return generate(args.map(|a| a.to_string_lossy().into_owned()).collect());
+    }
     serve()
+}
+
+const GENERATE_USAGE: &str =
+    "usage: bridgehire generate <count> --user <email of a user of the agency> [--seed <number>]";
+
+fn generate(args: Vec<String>) -> std::process::ExitCode {
+    let (mut count, mut user, mut seed) = (None, None, Some(20261125u64));
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--user" => user = it.next(),
+            "--seed" => seed = it.next().and_then(|s| s.parse().ok()),
+            "-h" | "--help" => {
+                println!("{GENERATE_USAGE}");
+                return std::process::ExitCode::SUCCESS;
+            }
+            _ if count.is_none() => count = arg.parse::<usize>().ok().filter(|n| *n > 0),
+            _ => {
+                eprintln!("{GENERATE_USAGE}");
+                return std::process::ExitCode::from(2);
+            }
+        }
+    }
+    let (Some(count), Some(user), Some(seed)) = (count, user, seed) else {
+        eprintln!("{GENERATE_USAGE}");
+        return std::process::ExitCode::from(2);
+    };
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("bridgehire: {error}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match bridgehire::generate::run(settings, count, &user, seed) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("bridgehire generate: {error:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
 }
 
 const IMPORT_USAGE: &str = "usage: bridgehire import <dir> --user <email of a user of the agency>";

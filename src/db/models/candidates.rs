@@ -96,6 +96,109 @@ fn tags_norm(tags: &[String]) -> String {
     format!("|{}|", tags.iter().map(|t| t.to_lowercase()).collect::<Vec<_>>().join("|"))
 }
 
+/// Every column a draft decides, written the same way by an update and a bulk insert.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = candidates)]
+#[diesel(treat_none_as_null = true)]
+struct Fields<'a> {
+    full_name: &'a str,
+    email: Option<&'a str>,
+    phone: Option<&'a str>,
+    location: Option<&'a str>,
+    remote_ok: bool,
+    status: &'static str,
+    headline: Option<&'a str>,
+    certifications: String,
+    crossover_signals: String,
+    it_experience_months: Option<i32>,
+    healthcare_experience_months: Option<i32>,
+    desired_rate_cents: Option<i64>,
+    min_rate_cents: Option<i64>,
+    available_from: Option<NaiveDate>,
+    tags: String,
+    tags_norm: String,
+    notes: Option<&'a str>,
+    search_text: String,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> Fields<'a> {
+    fn of(d: &'a CandidateDraft, skills: &[SkillRef], at: NaiveDateTime) -> Fields<'a> {
+        Fields {
+            full_name: &d.full_name,
+            email: d.email.as_deref(),
+            phone: d.phone.as_deref(),
+            location: d.location.as_deref(),
+            remote_ok: d.remote_ok,
+            status: d.status.as_str(),
+            headline: d.headline.as_deref(),
+            certifications: to_json(&d.certifications),
+            crossover_signals: to_json(&d.crossover_signals),
+            it_experience_months: d.it_experience_months,
+            healthcare_experience_months: d.healthcare_experience_months,
+            desired_rate_cents: d.desired_rate_cents,
+            min_rate_cents: d.min_rate_cents,
+            available_from: d.available_from.map(|d| d.0),
+            tags: to_json(&d.tags),
+            tags_norm: tags_norm(&d.tags),
+            notes: d.notes.as_deref(),
+            search_text: candidate_search_text(d, skills),
+            updated_at: at,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = candidates)]
+struct NewRow<'a> {
+    #[diesel(embed)]
+    fields: Fields<'a>,
+    agency_id: i64,
+    version: i32,
+    created_at: NaiveDateTime,
+}
+
+/// A candidate whose skills are already resolved, for bulk loading.
+pub struct Resolved {
+    pub draft: CandidateDraft,
+    pub skills: Vec<SkillRef>,
+}
+
+/// Inserts many candidates with their skills in a few statements (synthetic data, migrations
+/// from other systems), returning their ids in order. Skills must already be resolved and
+/// distinct per candidate. Runs inside the caller's write transaction; the search index is the
+/// caller's to fill (see `search::index`).
+pub fn insert_many(conn: &mut DbConnection, agency_id: i64, batch: &[Resolved]) -> QueryResult<Vec<i64>> {
+    let at = now();
+    let rows: Vec<NewRow<'_>> = batch
+        .iter()
+        .map(|c| NewRow { fields: Fields::of(&c.draft, &c.skills, at), agency_id, version: 1, created_at: at })
+        .collect();
+    let ids: Vec<i64> = with_backend!(conn, |c| diesel::insert_into(candidates::table)
+        .values(&rows)
+        .returning(candidates::id)
+        .get_results(c))?;
+    let links: Vec<_> = ids
+        .iter()
+        .zip(batch)
+        .flat_map(|(id, c)| {
+            c.skills.iter().zip(&c.draft.skills).enumerate().map(move |(position, (skill, claim))| {
+                (
+                    candidate_skills::candidate_id.eq(*id),
+                    candidate_skills::skill_id.eq(skill.id),
+                    candidate_skills::position.eq(position as i32),
+                    candidate_skills::years.eq(claim.years),
+                    candidate_skills::level.eq(claim.level.map(Level::as_str)),
+                )
+            })
+        })
+        .collect();
+    for chunk in links.chunks(1000) {
+        with_backend!(conn, |c| diesel::insert_into(candidate_skills::table).values(chunk).execute(c))?;
+    }
+    Ok(ids)
+}
+
 fn candidate_search_text(d: &CandidateDraft, skills: &[SkillRef]) -> String {
     let mut parts: Vec<&str> = vec![&d.full_name];
     parts.extend([&d.email, &d.headline, &d.location, &d.notes, &d.phone].into_iter().flatten().map(String::as_str));
@@ -192,28 +295,7 @@ fn store(
             .filter(candidates::agency_id.eq(agency_id))
             .filter(candidates::version.eq(expected_version)),
     )
-    .set((
-        candidates::full_name.eq(&d.full_name),
-        candidates::email.eq(&d.email),
-        candidates::phone.eq(&d.phone),
-        candidates::location.eq(&d.location),
-        candidates::remote_ok.eq(d.remote_ok),
-        candidates::status.eq(d.status.as_str()),
-        candidates::headline.eq(&d.headline),
-        candidates::certifications.eq(to_json(&d.certifications)),
-        candidates::crossover_signals.eq(to_json(&d.crossover_signals)),
-        candidates::it_experience_months.eq(d.it_experience_months),
-        candidates::healthcare_experience_months.eq(d.healthcare_experience_months),
-        candidates::desired_rate_cents.eq(d.desired_rate_cents),
-        candidates::min_rate_cents.eq(d.min_rate_cents),
-        candidates::available_from.eq(d.available_from.map(|d| d.0)),
-        candidates::tags.eq(to_json(&d.tags)),
-        candidates::tags_norm.eq(tags_norm(&d.tags)),
-        candidates::notes.eq(&d.notes),
-        candidates::search_text.eq(candidate_search_text(d, &refs)),
-        candidates::version.eq(expected_version + 1),
-        candidates::updated_at.eq(now()),
-    ))
+    .set((Fields::of(d, &refs, now()), candidates::version.eq(expected_version + 1)))
     .returning(candidates::all_columns)
     .get_result(conn)
     .optional()?;
