@@ -4,6 +4,7 @@
 pub mod candidate;
 pub mod client;
 pub mod job_order;
+pub mod matching;
 pub mod password;
 pub mod patch;
 pub mod skills;

@@ -1,0 +1,574 @@
+//! Budget-aware matching, as pure functions over plain data: which candidates fit a role and its
+//! budget, in what order, and why. The database and HTTP layers only gather the inputs and
+//! present the answer.
+//!
+//! The rules, in the order they are applied:
+//! 1. **Hard exclusions** (counted by reason): a status other than active; no rate on file; a
+//!    minimum rate above the budget; none of the required skills; an on-site role in another
+//!    state (or a candidate without a location).
+//! 2. **Market rate**: the median desired rate of candidates with at least
+//!    [`EXPERIENCED_MONTHS`] of healthcare experience who cover every required skill (any
+//!    status: placed people are market data too); with fewer than [`MIN_SAMPLE`] of them the
+//!    agency's rate card decides, and without a card the thin sample is used and said to be.
+//! 3. **Score** 0–100 from five parts, each 0–1: skill fit, IT breadth, healthcare experience,
+//!    crossover signals and rate fit. When the budget is below the market rate, healthcare
+//!    experience weighs nothing and crossover signals weigh more: the crossover segment is the
+//!    answer. Otherwise healthcare experience counts.
+//! 4. **Order**: score, then id (newest first), so the same data always ranks the same.
+
+use crate::domain::candidate::{SignalKind, Status};
+
+/// Healthcare experience from which a candidate counts as experienced.
+pub const EXPERIENCED_MONTHS: i32 = 24;
+/// Data points below which the agency's own candidates are too few to set the market rate.
+pub const MIN_SAMPLE: usize = 5;
+
+/// A candidate as the matcher sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub id: i64,
+    pub status: Status,
+    pub remote_ok: bool,
+    /// The state or region part of the location, normalised ("OK" for "Tulsa, OK").
+    pub region: Option<String>,
+    pub it_months: i32,
+    pub healthcare_months: i32,
+    pub min_rate_cents: Option<i64>,
+    pub desired_rate_cents: Option<i64>,
+    pub signals: Vec<SignalKind>,
+    /// Skill ids with years, sorted by id; includes the skills implied by those held.
+    pub skills: Vec<(i64, Option<i32>)>,
+}
+
+impl Profile {
+    fn years_of(&self, skill: i64) -> Option<Option<i32>> {
+        self.skills.binary_search_by_key(&skill, |s| s.0).ok().map(|i| self.skills[i].1)
+    }
+
+    /// The rate the budget is held against: the minimum, else the desired rate.
+    fn floor_rate(&self) -> Option<i64> {
+        self.min_rate_cents.or(self.desired_rate_cents)
+    }
+
+    pub fn is_experienced(&self) -> bool {
+        self.healthcare_months >= EXPERIENCED_MONTHS
+    }
+}
+
+/// A skill the role asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Need {
+    pub skill_id: i64,
+    pub name: String,
+    pub weight: i32,
+    pub min_years: i32,
+    pub required: bool,
+    /// Healthcare or clinical skills: the ones a crossover candidate may have to learn.
+    pub healthcare: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Criteria {
+    pub needs: Vec<Need>,
+    pub budget_cents: Option<i64>,
+    /// The region an on-site role is in; `None` for a remote role or one without a location.
+    pub onsite_region: Option<String>,
+}
+
+/// Where the experienced rate came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    Candidates,
+    RateCard,
+    ThinCandidates,
+    Unknown,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Candidates => "candidates",
+            Basis::RateCard => "rate_card",
+            Basis::ThinCandidates => "candidates_thin",
+            Basis::Unknown => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Market {
+    pub experienced_rate_cents: Option<i64>,
+    pub basis: Basis,
+    pub sample_size: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Segment {
+    Crossover,
+    Experienced,
+}
+
+impl Segment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Segment::Crossover => "crossover",
+            Segment::Experienced => "experienced",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Segment> {
+        match s {
+            "crossover" => Some(Segment::Crossover),
+            "experienced" => Some(Segment::Experienced),
+            _ => None,
+        }
+    }
+}
+
+/// Why a candidate was left out; a candidate is counted under the first reason that applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exclusion {
+    Status,
+    NoRate,
+    OverBudget,
+    MissingRequiredSkills,
+    Location,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Excluded {
+    pub status: usize,
+    pub no_rate: usize,
+    pub over_budget: usize,
+    pub missing_required_skills: usize,
+    pub location: usize,
+}
+
+impl Excluded {
+    fn count(&mut self, why: Exclusion) {
+        match why {
+            Exclusion::Status => self.status += 1,
+            Exclusion::NoRate => self.no_rate += 1,
+            Exclusion::OverBudget => self.over_budget += 1,
+            Exclusion::MissingRequiredSkills => self.missing_required_skills += 1,
+            Exclusion::Location => self.location += 1,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.status + self.no_rate + self.over_budget + self.missing_required_skills + self.location
+    }
+}
+
+/// The score's parts, each from 0 to 1, and the weights they were given.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Parts {
+    pub skill_fit: f64,
+    pub it_breadth: f64,
+    pub healthcare_experience: f64,
+    pub crossover_signals: f64,
+    pub rate_fit: f64,
+}
+
+/// How much each part counts, out of 100.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights {
+    pub skill_fit: f64,
+    pub it_breadth: f64,
+    pub healthcare_experience: f64,
+    pub crossover_signals: f64,
+    pub rate_fit: f64,
+}
+
+/// When the client cannot afford experienced rates: skills, IT breadth and readiness to cross.
+pub const CROSSOVER_WEIGHTS: Weights =
+    Weights { skill_fit: 50.0, it_breadth: 20.0, healthcare_experience: 0.0, crossover_signals: 15.0, rate_fit: 15.0 };
+/// When it can (or the market is unknown): healthcare experience counts.
+pub const BALANCED_WEIGHTS: Weights =
+    Weights { skill_fit: 50.0, it_breadth: 10.0, healthcare_experience: 20.0, crossover_signals: 5.0, rate_fit: 15.0 };
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub candidate_id: i64,
+    /// 0–100, in tenths so that equal scores are truly equal.
+    pub score_tenths: i64,
+    pub parts: Parts,
+    pub segment: Segment,
+    pub matched: Vec<Covered>,
+    pub missing: Vec<usize>,
+    pub within_budget: bool,
+}
+
+/// Extra candidates a larger budget would bring in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WhatIf {
+    pub percent: u32,
+    pub budget_cents: i64,
+    pub crossover: usize,
+    pub experienced: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub market: Market,
+    pub can_afford_experienced: Option<bool>,
+    pub weights: Weights,
+    pub matches: Vec<Match>,
+    /// Matches that passed every rule but fell below `min_score` or outside `segment`.
+    pub filtered_out: usize,
+    pub excluded: Excluded,
+    pub what_if: Vec<WhatIf>,
+}
+
+/// What the caller asks of the answer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ask {
+    pub limit: usize,
+    pub min_score: f64,
+    pub segment: Option<Segment>,
+}
+
+/// A need the candidate covers: its index in `Criteria::needs` and the candidate's years.
+pub type Covered = (usize, Option<i32>);
+
+/// The coverage of the needs: (covered needs, missing needs, weighted fit 0–1).
+fn coverage(profile: &Profile, needs: &[Need]) -> (Vec<Covered>, Vec<usize>, f64) {
+    let (mut matched, mut missing) = (Vec::new(), Vec::new());
+    let (mut earned, mut possible) = (0.0, 0.0);
+    for (i, need) in needs.iter().enumerate() {
+        // Nice-to-have skills count a third of a required one of the same weight.
+        let worth = f64::from(need.weight.max(1)) * if need.required { 1.0 } else { 1.0 / 3.0 };
+        possible += worth;
+        match profile.years_of(need.skill_id) {
+            Some(years) => {
+                let credit = match years {
+                    _ if need.min_years <= 0 => 1.0,
+                    Some(y) if y >= need.min_years => 1.0,
+                    // Fewer years than asked (or unknown): partial credit.
+                    Some(y) => 0.5 + 0.5 * f64::from(y.max(0)) / f64::from(need.min_years),
+                    None => 0.5,
+                };
+                earned += worth * credit;
+                matched.push((i, years));
+            }
+            None => missing.push(i),
+        }
+    }
+    let fit = if possible > 0.0 { earned / possible } else { 0.0 };
+    (matched, missing, fit)
+}
+
+fn exclusion(profile: &Profile, criteria: &Criteria, matched: &[Covered]) -> Option<Exclusion> {
+    if profile.status != Status::Active {
+        return Some(Exclusion::Status);
+    }
+    let Some(rate) = profile.floor_rate() else { return Some(Exclusion::NoRate) };
+    if criteria.budget_cents.is_some_and(|budget| rate > budget) {
+        return Some(Exclusion::OverBudget);
+    }
+    let has_required = criteria.needs.iter().any(|n| n.required);
+    if has_required && !matched.iter().any(|(i, _)| criteria.needs[*i].required) {
+        return Some(Exclusion::MissingRequiredSkills);
+    }
+    if let Some(region) = &criteria.onsite_region {
+        if profile.region.as_ref() != Some(region) {
+            return Some(Exclusion::Location);
+        }
+    }
+    None
+}
+
+fn signal_strength(signals: &[SignalKind]) -> f64 {
+    signals
+        .iter()
+        .map(|s| match s {
+            SignalKind::HealthcareTraining => 0.35,
+            SignalKind::HealthcareCertification => 0.3,
+            SignalKind::ClinicalBackground => 0.3,
+            SignalKind::ClinicalVolunteering => 0.2,
+            SignalKind::LowerRateOk => 0.2,
+        })
+        .sum::<f64>()
+        .min(1.0)
+}
+
+/// 1 when the floor rate leaves a fifth of the budget or more, falling to 0 at the budget;
+/// without a budget every rate fits.
+fn rate_fit(profile: &Profile, budget: Option<i64>) -> f64 {
+    match (budget, profile.floor_rate()) {
+        (Some(budget), Some(rate)) if budget > 0 => {
+            let headroom = (budget - rate) as f64 / budget as f64;
+            (headroom / 0.2).clamp(0.0, 1.0)
+        }
+        _ => 1.0,
+    }
+}
+
+fn median(mut rates: Vec<i64>) -> Option<i64> {
+    rates.sort_unstable();
+    let n = rates.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(rates[n / 2]),
+        _ => Some((rates[n / 2 - 1] + rates[n / 2]) / 2),
+    }
+}
+
+/// Estimates the experienced rate from the candidates, falling back to the rate card's figure.
+pub fn market<'a>(profiles: impl Iterator<Item = &'a Profile>, needs: &[Need], rate_card: Option<i64>) -> Market {
+    let required: Vec<&Need> = needs.iter().filter(|n| n.required).collect();
+    let rates: Vec<i64> = profiles
+        .filter(|p| p.is_experienced() && p.status != Status::Archived)
+        .filter(|p| required.iter().all(|n| p.years_of(n.skill_id).is_some()))
+        .filter_map(|p| p.desired_rate_cents)
+        .collect();
+    let sample_size = rates.len();
+    match (sample_size, rate_card) {
+        (n, _) if n >= MIN_SAMPLE => {
+            Market { experienced_rate_cents: median(rates), basis: Basis::Candidates, sample_size }
+        }
+        (_, Some(card)) => Market { experienced_rate_cents: Some(card), basis: Basis::RateCard, sample_size },
+        (0, None) => Market { experienced_rate_cents: None, basis: Basis::Unknown, sample_size },
+        _ => Market { experienced_rate_cents: median(rates), basis: Basis::ThinCandidates, sample_size },
+    }
+}
+
+/// Ranks the profiles for the criteria. One pass: exclusions, what-if counts and scores.
+pub fn rank(profiles: &[Profile], criteria: &Criteria, rate_card: Option<i64>, ask: Ask) -> Outcome {
+    let market = market(profiles.iter(), &criteria.needs, rate_card);
+    let can_afford_experienced = match (criteria.budget_cents, market.experienced_rate_cents) {
+        (Some(budget), Some(rate)) => Some(budget >= rate),
+        (None, _) => Some(true),
+        (Some(_), None) => None,
+    };
+    let weights = if can_afford_experienced == Some(false) { CROSSOVER_WEIGHTS } else { BALANCED_WEIGHTS };
+    let raises = [10u32, 25];
+    let mut what_if: Vec<WhatIf> = match criteria.budget_cents {
+        Some(budget) => raises
+            .iter()
+            .map(|&percent| WhatIf {
+                percent,
+                budget_cents: budget + budget * i64::from(percent) / 100,
+                crossover: 0,
+                experienced: 0,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let mut excluded = Excluded::default();
+    let mut matches = Vec::new();
+    let mut filtered_out = 0;
+    for profile in profiles {
+        let (matched, missing, skill_fit) = coverage(profile, &criteria.needs);
+        if let Some(why) = exclusion(profile, criteria, &matched) {
+            excluded.count(why);
+            if why == Exclusion::OverBudget {
+                let relaxed = Criteria { budget_cents: None, ..criteria.clone() };
+                if exclusion(profile, &relaxed, &matched).is_none() {
+                    let rate = profile.floor_rate().unwrap_or(i64::MAX);
+                    for w in what_if.iter_mut().filter(|w| rate <= w.budget_cents) {
+                        match profile.is_experienced() {
+                            true => w.experienced += 1,
+                            false => w.crossover += 1,
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        let parts = Parts {
+            skill_fit,
+            it_breadth: (f64::from(profile.it_months.max(0)) / 120.0).min(1.0),
+            healthcare_experience: (f64::from(profile.healthcare_months.max(0)) / 60.0).min(1.0),
+            crossover_signals: signal_strength(&profile.signals),
+            rate_fit: rate_fit(profile, criteria.budget_cents),
+        };
+        let score = parts.skill_fit * weights.skill_fit
+            + parts.it_breadth * weights.it_breadth
+            + parts.healthcare_experience * weights.healthcare_experience
+            + parts.crossover_signals * weights.crossover_signals
+            + parts.rate_fit * weights.rate_fit;
+        let segment = if profile.is_experienced() { Segment::Experienced } else { Segment::Crossover };
+        let m = Match {
+            candidate_id: profile.id,
+            score_tenths: (score * 10.0).round() as i64,
+            parts,
+            segment,
+            matched,
+            missing,
+            within_budget: criteria
+                .budget_cents
+                .is_none_or(|b| profile.desired_rate_cents.or(profile.min_rate_cents).is_some_and(|r| r <= b)),
+        };
+        if (m.score_tenths as f64) < ask.min_score * 10.0 || ask.segment.is_some_and(|s| s != segment) {
+            filtered_out += 1;
+            continue;
+        }
+        matches.push(m);
+    }
+    matches.sort_by(|a, b| b.score_tenths.cmp(&a.score_tenths).then(b.candidate_id.cmp(&a.candidate_id)));
+    matches.truncate(ask.limit);
+    Outcome { market, can_afford_experienced, weights, matches, filtered_out, excluded, what_if }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EPIC: i64 = 1;
+    const HL7: i64 = 2;
+    const SQL: i64 = 3;
+
+    fn person(id: i64, it: i32, hc: i32, min: i64, desired: i64, skills: &[(i64, i32)]) -> Profile {
+        let mut skills: Vec<(i64, Option<i32>)> = skills.iter().map(|(s, y)| (*s, Some(*y))).collect();
+        skills.sort();
+        Profile {
+            id,
+            status: Status::Active,
+            remote_ok: true,
+            region: Some("OK".into()),
+            it_months: it,
+            healthcare_months: hc,
+            min_rate_cents: Some(min),
+            desired_rate_cents: Some(desired),
+            signals: Vec::new(),
+            skills,
+        }
+    }
+
+    fn need(skill_id: i64, name: &str, weight: i32, min_years: i32) -> Need {
+        Need { skill_id, name: name.into(), weight, min_years, required: true, healthcare: skill_id != SQL }
+    }
+
+    fn criteria(budget: i64) -> Criteria {
+        Criteria {
+            needs: vec![need(EPIC, "Epic", 3, 2), need(HL7, "HL7 v2", 2, 0), need(SQL, "SQL", 1, 0)],
+            budget_cents: Some(budget),
+            onsite_region: None,
+        }
+    }
+
+    const ALL: Ask = Ask { limit: 100, min_score: 0.0, segment: None };
+
+    /// Five experienced Epic analysts asking $95–$115 an hour set the market.
+    fn experienced() -> Vec<Profile> {
+        (1..=5)
+            .map(|i| person(i, 120, 96, 9_000 + i * 500, 9_500 + i * 500, &[(EPIC, 8), (HL7, 6), (SQL, 5)]))
+            .collect()
+    }
+
+    #[test]
+    fn a_low_budget_puts_skilled_crossover_people_first() {
+        let mut people = experienced();
+        let mut trained = person(10, 96, 0, 5_500, 6_500, &[(EPIC, 1), (HL7, 2), (SQL, 8)]);
+        trained.signals = vec![SignalKind::HealthcareTraining, SignalKind::LowerRateOk];
+        let plain = person(11, 96, 0, 5_500, 6_500, &[(EPIC, 1), (HL7, 2), (SQL, 8)]);
+        let weak = person(12, 24, 0, 4_000, 4_500, &[(SQL, 2)]);
+        people.extend([trained, plain, weak]);
+        let out = rank(&people, &criteria(6_000), None, ALL);
+
+        assert_eq!(
+            out.market,
+            Market { experienced_rate_cents: Some(11_000), basis: Basis::Candidates, sample_size: 5 }
+        );
+        assert_eq!(out.can_afford_experienced, Some(false));
+        let order: Vec<i64> = out.matches.iter().map(|m| m.candidate_id).collect();
+        assert_eq!(order, [10, 11, 12], "signals lift the trained one; the weak fit comes last");
+        assert!(out.matches.iter().all(|m| m.segment == Segment::Crossover));
+        assert_eq!(out.excluded.over_budget, 5, "every experienced analyst is over budget");
+        assert!(!out.matches[0].within_budget, "asks $65 against $60: a concession");
+    }
+
+    #[test]
+    fn a_well_funded_hospital_sees_experienced_people_lead() {
+        let mut people = experienced();
+        people.push(person(10, 96, 0, 5_500, 6_500, &[(EPIC, 1), (HL7, 2), (SQL, 8)]));
+        let out = rank(&people, &criteria(15_000), None, ALL);
+        assert_eq!(out.can_afford_experienced, Some(true));
+        assert_eq!(out.matches.len(), 6);
+        assert!(out.matches[..5].iter().all(|m| m.segment == Segment::Experienced));
+        assert_eq!(out.matches[5].candidate_id, 10);
+    }
+
+    #[test]
+    fn equal_candidates_rank_newest_first() {
+        let people: Vec<Profile> = (1..=3).map(|i| person(i, 60, 0, 5_000, 5_000, &[(EPIC, 3)])).collect();
+        let out = rank(&people, &criteria(6_000), None, ALL);
+        let order: Vec<i64> = out.matches.iter().map(|m| m.candidate_id).collect();
+        assert_eq!(order, [3, 2, 1]);
+        assert_eq!(out.matches[0].score_tenths, out.matches[2].score_tenths);
+    }
+
+    #[test]
+    fn candidates_without_skills_or_rates_are_counted_not_lost() {
+        let mut no_rate = person(2, 60, 0, 0, 0, &[(EPIC, 3)]);
+        no_rate.min_rate_cents = None;
+        no_rate.desired_rate_cents = None;
+        let mut placed = person(3, 60, 0, 5_000, 5_000, &[(EPIC, 3)]);
+        placed.status = Status::Placed;
+        let mut elsewhere = person(4, 60, 0, 5_000, 5_000, &[(EPIC, 3)]);
+        elsewhere.region = Some("TX".into());
+        let people = vec![person(1, 60, 0, 5_000, 5_000, &[]), no_rate, placed, elsewhere];
+        let onsite = Criteria { onsite_region: Some("OK".into()), ..criteria(6_000) };
+        let out = rank(&people, &onsite, None, ALL);
+        assert!(out.matches.is_empty());
+        assert_eq!(
+            out.excluded,
+            Excluded { status: 1, no_rate: 1, over_budget: 0, missing_required_skills: 1, location: 1 }
+        );
+    }
+
+    #[test]
+    fn an_empty_agency_answers_with_an_unknown_market() {
+        let out = rank(&[], &criteria(6_000), None, ALL);
+        assert_eq!(out.market, Market { experienced_rate_cents: None, basis: Basis::Unknown, sample_size: 0 });
+        assert_eq!(out.can_afford_experienced, None);
+        assert!(out.matches.is_empty());
+        assert_eq!(out.excluded.total(), 0);
+    }
+
+    #[test]
+    fn a_thin_sample_gives_way_to_the_rate_card() {
+        let people = experienced()[..2].to_vec();
+        assert_eq!(rank(&people, &criteria(6_000), Some(12_500), ALL).market.basis, Basis::RateCard);
+        let thin = rank(&people, &criteria(6_000), None, ALL).market;
+        assert_eq!(
+            (thin.basis, thin.sample_size, thin.experienced_rate_cents),
+            (Basis::ThinCandidates, 2, Some(10_250))
+        );
+    }
+
+    #[test]
+    fn what_if_counts_who_a_bigger_budget_brings_in() {
+        let mut people = experienced();
+        people.push(person(10, 96, 0, 6_500, 7_000, &[(EPIC, 3)]));
+        let out = rank(&people, &criteria(6_000), None, ALL);
+        // +10% = $66: the crossover at $65; +25% = $75: still none of the experienced ($95+).
+        assert_eq!(out.what_if[0], WhatIf { percent: 10, budget_cents: 6_600, crossover: 1, experienced: 0 });
+        assert_eq!(out.what_if[1], WhatIf { percent: 25, budget_cents: 7_500, crossover: 1, experienced: 0 });
+        let richer = rank(&people, &criteria(8_000), None, ALL);
+        assert_eq!(richer.what_if[1].experienced, 2, "minimums of $95 and $100 fit $80 + 25%");
+    }
+
+    #[test]
+    fn fewer_years_than_asked_earn_partial_credit() {
+        let people = vec![person(1, 60, 0, 5_000, 5_000, &[(EPIC, 1), (HL7, 1), (SQL, 1)])];
+        let full = vec![person(2, 60, 0, 5_000, 5_000, &[(EPIC, 2), (HL7, 1), (SQL, 1)])];
+        let partial = rank(&people, &criteria(6_000), None, ALL).matches[0].parts.skill_fit;
+        let complete = rank(&full, &criteria(6_000), None, ALL).matches[0].parts.skill_fit;
+        assert!((complete - 1.0).abs() < 1e-9);
+        assert!((partial - (3.0 * 0.75 + 2.0 + 1.0) / 6.0).abs() < 1e-9, "{partial}");
+    }
+
+    #[test]
+    fn min_score_and_segment_filter_the_answer() {
+        let mut people = experienced();
+        people.push(person(10, 96, 0, 5_500, 6_500, &[(EPIC, 1)]));
+        let ask = Ask { limit: 100, min_score: 0.0, segment: Some(Segment::Crossover) };
+        let out = rank(&people, &criteria(15_000), None, ask);
+        assert_eq!(out.matches.iter().map(|m| m.candidate_id).collect::<Vec<_>>(), [10]);
+        assert_eq!(out.filtered_out, 5);
+        let strict = rank(&people, &criteria(15_000), None, Ask { limit: 100, min_score: 99.5, segment: None });
+        assert!(strict.matches.is_empty());
+    }
+}
