@@ -411,8 +411,7 @@ pub fn list(
     f: &CandidateFilter,
     page: PageRequest,
 ) -> QueryResult<(Vec<Candidate>, Option<Position>)> {
-    let mut query =
-        candidates::table.filter(candidates::agency_id.eq(agency_id)).select(CandidateRow::as_select()).into_boxed();
+    let mut query = candidates::table.filter(candidates::agency_id.eq(agency_id)).into_boxed();
     if !f.skills.is_empty() {
         let Some(ids) = filter_ids(conn, agency_id, &f.skills)? else { return Ok((vec![], None)) };
         for id in ids {
@@ -451,7 +450,8 @@ pub fn list(
         if let Some(before) = page.before {
             query = query.filter(candidates::id.lt(before));
         }
-        let rows = query.order(candidates::id.desc()).limit(page.limit + 1).load(conn)?;
+        let rows =
+            query.select(CandidateRow::as_select()).order(candidates::id.desc()).limit(page.limit + 1).load(conn)?;
         let (rows, next) = finish_page(rows, page, |r| r.id);
         return Ok((attach_skills(conn, rows)?, next.map(|id| (id, None))));
     };
@@ -461,15 +461,19 @@ pub fn list(
     if let (Some(before), Some(rank)) = (page.before, page.rank) {
         query = query.filter(search::ranked_after(score.clone(), rank, before));
     }
-    let rows = query.order((score.clone().desc(), candidates::id.desc())).limit(page.limit + 1).load(conn)?;
-    let (rows, next) = finish_page(rows, page, |r| r.id);
-    let next = match next {
-        Some(id) => {
-            let rank: i64 = candidates::table.filter(candidates::id.eq(id)).select(score).first(conn)?;
-            Some((id, Some(rank)))
-        }
-        None => None,
-    };
+    // Rank ids alone, then read the page's rows: sorting every match's whole row is what
+    // made a common word slow.
+    let ranked: Vec<(i64, i64)> = query
+        .select((candidates::id, score.clone()))
+        .order((score.desc(), candidates::id.desc()))
+        .limit(page.limit + 1)
+        .load(conn)?;
+    let (ranked, next) = finish_page(ranked, page, |r| r.0);
+    let next = next.and_then(|id| ranked.iter().find(|r| r.0 == id)).map(|(id, rank)| (*id, Some(*rank)));
+    let ids: Vec<i64> = ranked.iter().map(|r| r.0).collect();
+    let mut rows: Vec<CandidateRow> =
+        candidates::table.filter(candidates::id.eq_any(&ids)).select(CandidateRow::as_select()).load(conn)?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
     Ok((attach_skills(conn, rows)?, next))
 }
 
