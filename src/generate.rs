@@ -6,7 +6,6 @@
 //! without any healthcare tie, and juniors. Most candidates get a short text résumé, so search
 //! has text to look through. The same seed gives the same data.
 
-use anyhow::Context;
 use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -15,7 +14,6 @@ use crate::config::Settings;
 use crate::db::models::candidates::{self, Resolved};
 use crate::db::models::resumes::{self, NewResume, Reading};
 use crate::db::models::skills::SkillRef;
-use crate::db::models::users;
 use crate::db::schema::skills;
 use crate::db::{self, search, write_tx, DbConnection};
 use crate::domain::candidate::{CandidateDraft, Signal, SignalKind, SkillClaim, Status};
@@ -270,9 +268,7 @@ fn candidate(rng: &mut StdRng, taxonomy: &Taxonomy, n: usize) -> (Resolved, Opti
 pub fn run(settings: Settings, count: usize, email: &str, seed: u64) -> anyhow::Result<()> {
     let pool = db::connect(&settings.database, 1, settings.db_busy_timeout_ms)?;
     let mut conn = pool.get()?;
-    let user = users::find_by_email(&mut conn, &crate::domain::user::normalize_email(email))?
-        .filter(|u| !u.disabled)
-        .with_context(|| format!("no active user with the e-mail address {email}"))?;
+    let user = crate::import::active_user(&mut conn, email)?;
     let taxonomy = load_taxonomy(&mut conn)?;
     let mut rng = StdRng::seed_from_u64(seed);
     let bar = indicatif::ProgressBar::new(count as u64);

@@ -92,13 +92,18 @@ fn import_one(
     Ok(if match_id.is_some() { Outcome::Attached } else { Outcome::Created })
 }
 
+/// The enabled user a command acts as, by e-mail address.
+pub fn active_user(conn: &mut DbConnection, email: &str) -> anyhow::Result<users::User> {
+    users::find_by_email(conn, &crate::domain::user::normalize_email(email))?
+        .filter(|u| !u.disabled)
+        .with_context(|| format!("no active user with the e-mail address {email}"))
+}
+
 /// Runs the import and prints progress and a summary; returns the summary.
 pub fn run(settings: Settings, dir: &Path, email: &str) -> anyhow::Result<Summary> {
     let pool = db::connect(&settings.database, 1, settings.db_busy_timeout_ms)?;
     let mut conn = pool.get()?;
-    let user = users::find_by_email(&mut conn, &crate::domain::user::normalize_email(email))?
-        .filter(|u| !u.disabled)
-        .with_context(|| format!("no active user with the e-mail address {email}"))?;
+    let user = active_user(&mut conn, email)?;
     let sandbox = Sandbox {
         program: match &settings.extractor_program {
             Some(p) => p.clone(),

@@ -50,10 +50,7 @@ fn generate(args: Vec<String>) -> std::process::ExitCode {
     };
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
-        Err(error) => {
-            eprintln!("bridgehire: {error}");
-            return std::process::ExitCode::from(2);
-        }
+        Err(error) => return settings_error(&error),
     };
     match bridgehire::generate::run(settings, count, &user, seed) {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -89,10 +86,7 @@ fn import(args: Vec<String>) -> std::process::ExitCode {
     };
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
-        Err(error) => {
-            eprintln!("bridgehire: {error}");
-            return std::process::ExitCode::from(2);
-        }
+        Err(error) => return settings_error(&error),
     };
     match bridgehire::import::run(settings, &dir, &user) {
         Ok(summary) if summary.failed.is_empty() => std::process::ExitCode::SUCCESS,
@@ -104,14 +98,17 @@ fn import(args: Vec<String>) -> std::process::ExitCode {
     }
 }
 
+/// A configuration error stops any command with one line naming the variable.
+fn settings_error(error: &impl std::fmt::Display) -> std::process::ExitCode {
+    eprintln!("bridgehire: {error}");
+    std::process::ExitCode::from(2)
+}
+
 #[actix_web::main]
 async fn serve() -> std::process::ExitCode {
     let settings = match Settings::from_env() {
         Ok(settings) => settings,
-        Err(error) => {
-            eprintln!("bridgehire: {error}");
-            return std::process::ExitCode::from(2);
-        }
+        Err(error) => return settings_error(&error),
     };
     bridgehire::telemetry::init(settings.log_format);
     if let SecretSource::GeneratedFile(path) = &settings.jwt_secret_source {
