@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod generate;
 pub mod import;
+pub mod matching;
 pub mod resume;
 pub mod routes;
 pub mod search;

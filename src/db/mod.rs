@@ -1,6 +1,7 @@
 //! The database: backend choice from the URL, the r2d2 pool, embedded migrations, and the one
 //! place where SQLite and PostgreSQL differ (write transactions).
 
+pub mod changes;
 pub mod models;
 pub mod schema;
 pub mod search;

@@ -5,6 +5,7 @@ diesel::table! {
         id -> BigInt,
         name -> Text,
         created_at -> Timestamp,
+        change_seq -> BigInt,
     }
 }
 
@@ -100,6 +101,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         current_resume_id -> Nullable<BigInt>,
+        change_seq -> BigInt,
     }
 }
 
@@ -184,6 +186,55 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    candidate_tombstones (candidate_id) {
+        candidate_id -> BigInt,
+        agency_id -> BigInt,
+        change_seq -> BigInt,
+    }
+}
+
+diesel::table! {
+    rate_card_entries (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        skill_id -> Nullable<BigInt>,
+        role_family -> Nullable<Text>,
+        subject_key -> Text,
+        experienced_rate_cents -> BigInt,
+        entry_rate_cents -> Nullable<BigInt>,
+        notes -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shortlist_entries (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        job_order_id -> BigInt,
+        candidate_id -> BigInt,
+        stage -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shortlist_events (id) {
+        id -> BigInt,
+        entry_id -> BigInt,
+        from_stage -> Nullable<Text>,
+        to_stage -> Text,
+        note -> Nullable<Text>,
+        user_id -> BigInt,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(skill_aliases -> skills (skill_id));
@@ -195,6 +246,11 @@ diesel::joinable!(clients -> agencies (agency_id));
 diesel::joinable!(job_orders -> clients (client_id));
 diesel::joinable!(job_order_skills -> job_orders (job_order_id));
 diesel::joinable!(job_order_skills -> skills (skill_id));
+diesel::joinable!(rate_card_entries -> skills (skill_id));
+diesel::joinable!(shortlist_entries -> job_orders (job_order_id));
+diesel::joinable!(shortlist_entries -> candidates (candidate_id));
+diesel::joinable!(shortlist_events -> shortlist_entries (entry_id));
+diesel::joinable!(shortlist_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -210,4 +266,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     clients,
     job_orders,
     job_order_skills,
+    candidate_tombstones,
+    rate_card_entries,
+    shortlist_entries,
+    shortlist_events,
 );

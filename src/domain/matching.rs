@@ -23,30 +23,69 @@ pub const EXPERIENCED_MONTHS: i32 = 24;
 /// Data points below which the agency's own candidates are too few to set the market rate.
 pub const MIN_SAMPLE: usize = 5;
 
-/// A candidate as the matcher sees it.
+/// Crossover signals as a set of bits, so a profile stays small.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Signals(u8);
+
+impl Signals {
+    const KINDS: [SignalKind; 5] = [
+        SignalKind::HealthcareTraining,
+        SignalKind::ClinicalVolunteering,
+        SignalKind::ClinicalBackground,
+        SignalKind::HealthcareCertification,
+        SignalKind::LowerRateOk,
+    ];
+
+    fn bit(kind: SignalKind) -> u8 {
+        1 << Signals::KINDS.iter().position(|k| *k == kind).unwrap_or(0)
+    }
+
+    pub fn has(self, kind: SignalKind) -> bool {
+        self.0 & Signals::bit(kind) != 0
+    }
+
+    pub fn kinds(self) -> impl Iterator<Item = SignalKind> {
+        Signals::KINDS.into_iter().filter(move |k| self.has(*k))
+    }
+}
+
+impl FromIterator<SignalKind> for Signals {
+    fn from_iter<I: IntoIterator<Item = SignalKind>>(kinds: I) -> Self {
+        Signals(kinds.into_iter().fold(0, |bits, k| bits | Signals::bit(k)))
+    }
+}
+
+/// A skill a candidate holds: its id and years (`None` when unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Held {
+    pub skill: u32,
+    pub years: Option<u16>,
+}
+
+/// A candidate as the matcher sees it: small, because the match index keeps one per candidate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
     pub id: i64,
     pub status: Status,
     pub remote_ok: bool,
     /// The state or region part of the location, normalised ("OK" for "Tulsa, OK").
-    pub region: Option<String>,
+    pub region: Option<Box<str>>,
     pub it_months: i32,
     pub healthcare_months: i32,
     pub min_rate_cents: Option<i64>,
     pub desired_rate_cents: Option<i64>,
-    pub signals: Vec<SignalKind>,
-    /// Skill ids with years, sorted by id; includes the skills implied by those held.
-    pub skills: Vec<(i64, Option<i32>)>,
+    pub signals: Signals,
+    /// Skills sorted by id, including the ones implied by those held.
+    pub skills: Box<[Held]>,
 }
 
 impl Profile {
-    fn years_of(&self, skill: i64) -> Option<Option<i32>> {
-        self.skills.binary_search_by_key(&skill, |s| s.0).ok().map(|i| self.skills[i].1)
+    fn years_of(&self, skill: u32) -> Option<Option<i32>> {
+        self.skills.binary_search_by_key(&skill, |h| h.skill).ok().map(|i| self.skills[i].years.map(i32::from))
     }
 
     /// The rate the budget is held against: the minimum, else the desired rate.
-    fn floor_rate(&self) -> Option<i64> {
+    pub fn floor_rate(&self) -> Option<i64> {
         self.min_rate_cents.or(self.desired_rate_cents)
     }
 
@@ -55,10 +94,17 @@ impl Profile {
     }
 }
 
+/// The region part of a location: what follows the last comma, upper-cased ("Tulsa, OK" → "OK");
+/// a location without a comma is its own region.
+pub fn region_of(location: &str) -> Option<Box<str>> {
+    let part = location.rsplit(',').next().unwrap_or(location).trim();
+    (!part.is_empty()).then(|| part.to_uppercase().into_boxed_str())
+}
+
 /// A skill the role asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Need {
-    pub skill_id: i64,
+    pub skill_id: u32,
     pub name: String,
     pub weight: i32,
     pub min_years: i32,
@@ -72,7 +118,7 @@ pub struct Criteria {
     pub needs: Vec<Need>,
     pub budget_cents: Option<i64>,
     /// The region an on-site role is in; `None` for a remote role or one without a location.
-    pub onsite_region: Option<String>,
+    pub onsite_region: Option<Box<str>>,
 }
 
 /// Where the experienced rate came from.
@@ -81,6 +127,8 @@ pub enum Basis {
     Candidates,
     RateCard,
     ThinCandidates,
+    /// The caller named the experienced rate.
+    Override,
     Unknown,
 }
 
@@ -90,6 +138,7 @@ impl Basis {
             Basis::Candidates => "candidates",
             Basis::RateCard => "rate_card",
             Basis::ThinCandidates => "candidates_thin",
+            Basis::Override => "override",
             Basis::Unknown => "unknown",
         }
     }
@@ -180,6 +229,17 @@ pub struct Weights {
     pub rate_fit: f64,
 }
 
+impl Parts {
+    /// The score, 0–100: each part times its weight.
+    pub fn score(&self, w: &Weights) -> f64 {
+        self.skill_fit * w.skill_fit
+            + self.it_breadth * w.it_breadth
+            + self.healthcare_experience * w.healthcare_experience
+            + self.crossover_signals * w.crossover_signals
+            + self.rate_fit * w.rate_fit
+    }
+}
+
 /// When the client cannot afford experienced rates: skills, IT breadth and readiness to cross.
 pub const CROSSOVER_WEIGHTS: Weights =
     Weights { skill_fit: 50.0, it_breadth: 20.0, healthcare_experience: 0.0, crossover_signals: 15.0, rate_fit: 15.0 };
@@ -214,6 +274,8 @@ pub struct Outcome {
     pub can_afford_experienced: Option<bool>,
     pub weights: Weights,
     pub matches: Vec<Match>,
+    /// Candidates that passed every rule and the caller's filters, before `limit`.
+    pub qualified: usize,
     /// Matches that passed every rule but fell below `min_score` or outside `segment`.
     pub filtered_out: usize,
     pub excluded: Excluded,
@@ -231,43 +293,59 @@ pub struct Ask {
 /// A need the candidate covers: its index in `Criteria::needs` and the candidate's years.
 pub type Covered = (usize, Option<i32>);
 
-/// The coverage of the needs: (covered needs, missing needs, weighted fit 0–1).
-fn coverage(profile: &Profile, needs: &[Need]) -> (Vec<Covered>, Vec<usize>, f64) {
+/// What a need is worth: its weight, a nice-to-have a third of a required one.
+fn worth(need: &Need) -> f64 {
+    f64::from(need.weight.max(1)) * if need.required { 1.0 } else { 1.0 / 3.0 }
+}
+
+/// The credit for holding a skill with these years: full at the minimum, partial below it.
+fn credit(need: &Need, years: Option<i32>) -> f64 {
+    match years {
+        _ if need.min_years <= 0 => 1.0,
+        Some(y) if y >= need.min_years => 1.0,
+        Some(y) => 0.5 + 0.5 * f64::from(y.max(0)) / f64::from(need.min_years),
+        None => 0.5,
+    }
+}
+
+/// The weighted skill fit (0–1) and whether any required need is covered, without allocating:
+/// this runs once per candidate per match.
+fn fit(profile: &Profile, needs: &[Need]) -> (f64, bool) {
+    let (mut earned, mut possible, mut any_required) = (0.0, 0.0, false);
+    for need in needs {
+        let w = worth(need);
+        possible += w;
+        if let Some(years) = profile.years_of(need.skill_id) {
+            earned += w * credit(need, years);
+            any_required |= need.required;
+        }
+    }
+    (if possible > 0.0 { earned / possible } else { 0.0 }, any_required)
+}
+
+/// Which needs the candidate covers (with years) and which it misses.
+pub fn coverage(profile: &Profile, needs: &[Need]) -> (Vec<Covered>, Vec<usize>) {
     let (mut matched, mut missing) = (Vec::new(), Vec::new());
-    let (mut earned, mut possible) = (0.0, 0.0);
     for (i, need) in needs.iter().enumerate() {
-        // Nice-to-have skills count a third of a required one of the same weight.
-        let worth = f64::from(need.weight.max(1)) * if need.required { 1.0 } else { 1.0 / 3.0 };
-        possible += worth;
         match profile.years_of(need.skill_id) {
-            Some(years) => {
-                let credit = match years {
-                    _ if need.min_years <= 0 => 1.0,
-                    Some(y) if y >= need.min_years => 1.0,
-                    // Fewer years than asked (or unknown): partial credit.
-                    Some(y) => 0.5 + 0.5 * f64::from(y.max(0)) / f64::from(need.min_years),
-                    None => 0.5,
-                };
-                earned += worth * credit;
-                matched.push((i, years));
-            }
+            Some(years) => matched.push((i, years)),
             None => missing.push(i),
         }
     }
-    let fit = if possible > 0.0 { earned / possible } else { 0.0 };
-    (matched, missing, fit)
+    (matched, missing)
 }
 
-fn exclusion(profile: &Profile, criteria: &Criteria, matched: &[Covered]) -> Option<Exclusion> {
+/// The first rule that leaves the candidate out, given whether they cover a required need;
+/// `budget` is passed apart so the what-if counts can ask the same question at other budgets.
+fn exclusion(profile: &Profile, criteria: &Criteria, budget: Option<i64>, any_required: bool) -> Option<Exclusion> {
     if profile.status != Status::Active {
         return Some(Exclusion::Status);
     }
     let Some(rate) = profile.floor_rate() else { return Some(Exclusion::NoRate) };
-    if criteria.budget_cents.is_some_and(|budget| rate > budget) {
+    if budget.is_some_and(|budget| rate > budget) {
         return Some(Exclusion::OverBudget);
     }
-    let has_required = criteria.needs.iter().any(|n| n.required);
-    if has_required && !matched.iter().any(|(i, _)| criteria.needs[*i].required) {
+    if criteria.needs.iter().any(|n| n.required) && !any_required {
         return Some(Exclusion::MissingRequiredSkills);
     }
     if let Some(region) = &criteria.onsite_region {
@@ -278,9 +356,9 @@ fn exclusion(profile: &Profile, criteria: &Criteria, matched: &[Covered]) -> Opt
     None
 }
 
-fn signal_strength(signals: &[SignalKind]) -> f64 {
+fn signal_strength(signals: Signals) -> f64 {
     signals
-        .iter()
+        .kinds()
         .map(|s| match s {
             SignalKind::HealthcareTraining => 0.35,
             SignalKind::HealthcareCertification => 0.3,
@@ -333,18 +411,31 @@ pub fn market<'a>(profiles: impl Iterator<Item = &'a Profile>, needs: &[Need], r
     }
 }
 
-/// Ranks the profiles for the criteria. One pass: exclusions, what-if counts and scores.
-pub fn rank(profiles: &[Profile], criteria: &Criteria, rate_card: Option<i64>, ask: Ask) -> Outcome {
-    let market = market(profiles.iter(), &criteria.needs, rate_card);
-    let can_afford_experienced = match (criteria.budget_cents, market.experienced_rate_cents) {
-        (Some(budget), Some(rate)) => Some(budget >= rate),
+/// Whether the client can pay the market's experienced rate; unknown without a market figure.
+pub fn affordability(budget: Option<i64>, market: &Market) -> Option<bool> {
+    match (budget, market.experienced_rate_cents) {
         (None, _) => Some(true),
+        (Some(budget), Some(rate)) => Some(budget >= rate),
         (Some(_), None) => None,
-    };
+    }
+}
+
+fn segment_of(profile: &Profile) -> Segment {
+    if profile.is_experienced() {
+        Segment::Experienced
+    } else {
+        Segment::Crossover
+    }
+}
+
+/// Ranks the profiles for the criteria against a market estimate. One pass over the profiles
+/// counts the exclusions and what-if raises and scores the rest; only the returned matches get
+/// their matched and missing skills listed.
+pub fn rank(profiles: &[Profile], criteria: &Criteria, market: Market, ask: Ask) -> Outcome {
+    let can_afford_experienced = affordability(criteria.budget_cents, &market);
     let weights = if can_afford_experienced == Some(false) { CROSSOVER_WEIGHTS } else { BALANCED_WEIGHTS };
-    let raises = [10u32, 25];
     let mut what_if: Vec<WhatIf> = match criteria.budget_cents {
-        Some(budget) => raises
+        Some(budget) => [10u32, 25]
             .iter()
             .map(|&percent| WhatIf {
                 percent,
@@ -356,21 +447,23 @@ pub fn rank(profiles: &[Profile], criteria: &Criteria, rate_card: Option<i64>, a
         None => Vec::new(),
     };
     let mut excluded = Excluded::default();
-    let mut matches = Vec::new();
+    // (score in tenths, id, index): light enough to keep one per qualifying candidate.
+    let mut scored: Vec<(i64, i64, usize)> = Vec::new();
     let mut filtered_out = 0;
-    for profile in profiles {
-        let (matched, missing, skill_fit) = coverage(profile, &criteria.needs);
-        if let Some(why) = exclusion(profile, criteria, &matched) {
+    for (index, profile) in profiles.iter().enumerate() {
+        if profile.status != Status::Active {
+            excluded.count(Exclusion::Status);
+            continue;
+        }
+        let (skill_fit, any_required) = fit(profile, &criteria.needs);
+        if let Some(why) = exclusion(profile, criteria, criteria.budget_cents, any_required) {
             excluded.count(why);
-            if why == Exclusion::OverBudget {
-                let relaxed = Criteria { budget_cents: None, ..criteria.clone() };
-                if exclusion(profile, &relaxed, &matched).is_none() {
-                    let rate = profile.floor_rate().unwrap_or(i64::MAX);
-                    for w in what_if.iter_mut().filter(|w| rate <= w.budget_cents) {
-                        match profile.is_experienced() {
-                            true => w.experienced += 1,
-                            false => w.crossover += 1,
-                        }
+            if why == Exclusion::OverBudget && exclusion(profile, criteria, None, any_required).is_none() {
+                let rate = profile.floor_rate().unwrap_or(i64::MAX);
+                for w in what_if.iter_mut().filter(|w| rate <= w.budget_cents) {
+                    match segment_of(profile) {
+                        Segment::Experienced => w.experienced += 1,
+                        Segment::Crossover => w.crossover += 1,
                     }
                 }
             }
@@ -380,47 +473,66 @@ pub fn rank(profiles: &[Profile], criteria: &Criteria, rate_card: Option<i64>, a
             skill_fit,
             it_breadth: (f64::from(profile.it_months.max(0)) / 120.0).min(1.0),
             healthcare_experience: (f64::from(profile.healthcare_months.max(0)) / 60.0).min(1.0),
-            crossover_signals: signal_strength(&profile.signals),
+            crossover_signals: signal_strength(profile.signals),
             rate_fit: rate_fit(profile, criteria.budget_cents),
         };
-        let score = parts.skill_fit * weights.skill_fit
-            + parts.it_breadth * weights.it_breadth
-            + parts.healthcare_experience * weights.healthcare_experience
-            + parts.crossover_signals * weights.crossover_signals
-            + parts.rate_fit * weights.rate_fit;
-        let segment = if profile.is_experienced() { Segment::Experienced } else { Segment::Crossover };
-        let m = Match {
-            candidate_id: profile.id,
-            score_tenths: (score * 10.0).round() as i64,
-            parts,
-            segment,
-            matched,
-            missing,
-            within_budget: criteria
-                .budget_cents
-                .is_none_or(|b| profile.desired_rate_cents.or(profile.min_rate_cents).is_some_and(|r| r <= b)),
-        };
-        if (m.score_tenths as f64) < ask.min_score * 10.0 || ask.segment.is_some_and(|s| s != segment) {
+        let score_tenths = (parts.score(&weights) * 10.0).round() as i64;
+        if (score_tenths as f64) < ask.min_score * 10.0 || ask.segment.is_some_and(|s| s != segment_of(profile)) {
             filtered_out += 1;
             continue;
         }
-        matches.push(m);
+        scored.push((score_tenths, profile.id, index));
     }
-    matches.sort_by(|a, b| b.score_tenths.cmp(&a.score_tenths).then(b.candidate_id.cmp(&a.candidate_id)));
-    matches.truncate(ask.limit);
-    Outcome { market, can_afford_experienced, weights, matches, filtered_out, excluded, what_if }
+    let qualified = scored.len();
+    let order = |a: &(i64, i64, usize), b: &(i64, i64, usize)| b.0.cmp(&a.0).then(b.1.cmp(&a.1));
+    if scored.len() > ask.limit && ask.limit > 0 {
+        scored.select_nth_unstable_by(ask.limit - 1, order);
+    }
+    scored.truncate(ask.limit);
+    scored.sort_unstable_by(order);
+    let matches = scored
+        .into_iter()
+        .map(|(score_tenths, _, index)| {
+            let profile = &profiles[index];
+            let (matched, missing) = coverage(profile, &criteria.needs);
+            let (skill_fit, _) = fit(profile, &criteria.needs);
+            Match {
+                candidate_id: profile.id,
+                score_tenths,
+                parts: Parts {
+                    skill_fit,
+                    it_breadth: (f64::from(profile.it_months.max(0)) / 120.0).min(1.0),
+                    healthcare_experience: (f64::from(profile.healthcare_months.max(0)) / 60.0).min(1.0),
+                    crossover_signals: signal_strength(profile.signals),
+                    rate_fit: rate_fit(profile, criteria.budget_cents),
+                },
+                segment: segment_of(profile),
+                matched,
+                missing,
+                within_budget: criteria
+                    .budget_cents
+                    .is_none_or(|b| profile.desired_rate_cents.or(profile.min_rate_cents).is_some_and(|r| r <= b)),
+            }
+        })
+        .collect();
+    Outcome { market, can_afford_experienced, weights, matches, qualified, filtered_out, excluded, what_if }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const EPIC: i64 = 1;
-    const HL7: i64 = 2;
-    const SQL: i64 = 3;
+    const EPIC: u32 = 1;
+    const HL7: u32 = 2;
+    const SQL: u32 = 3;
 
-    fn person(id: i64, it: i32, hc: i32, min: i64, desired: i64, skills: &[(i64, i32)]) -> Profile {
-        let mut skills: Vec<(i64, Option<i32>)> = skills.iter().map(|(s, y)| (*s, Some(*y))).collect();
+    /// Ranks against the market the profiles themselves give.
+    fn rank(profiles: &[Profile], criteria: &Criteria, rate_card: Option<i64>, ask: Ask) -> Outcome {
+        super::rank(profiles, criteria, market(profiles.iter(), &criteria.needs, rate_card), ask)
+    }
+
+    fn person(id: i64, it: i32, hc: i32, min: i64, desired: i64, skills: &[(u32, u16)]) -> Profile {
+        let mut skills: Vec<Held> = skills.iter().map(|(s, y)| Held { skill: *s, years: Some(*y) }).collect();
         skills.sort();
         Profile {
             id,
@@ -431,12 +543,12 @@ mod tests {
             healthcare_months: hc,
             min_rate_cents: Some(min),
             desired_rate_cents: Some(desired),
-            signals: Vec::new(),
-            skills,
+            signals: Signals::default(),
+            skills: skills.into(),
         }
     }
 
-    fn need(skill_id: i64, name: &str, weight: i32, min_years: i32) -> Need {
+    fn need(skill_id: u32, name: &str, weight: i32, min_years: i32) -> Need {
         Need { skill_id, name: name.into(), weight, min_years, required: true, healthcare: skill_id != SQL }
     }
 
@@ -461,7 +573,7 @@ mod tests {
     fn a_low_budget_puts_skilled_crossover_people_first() {
         let mut people = experienced();
         let mut trained = person(10, 96, 0, 5_500, 6_500, &[(EPIC, 1), (HL7, 2), (SQL, 8)]);
-        trained.signals = vec![SignalKind::HealthcareTraining, SignalKind::LowerRateOk];
+        trained.signals = [SignalKind::HealthcareTraining, SignalKind::LowerRateOk].into_iter().collect();
         let plain = person(11, 96, 0, 5_500, 6_500, &[(EPIC, 1), (HL7, 2), (SQL, 8)]);
         let weak = person(12, 24, 0, 4_000, 4_500, &[(SQL, 2)]);
         people.extend([trained, plain, weak]);

@@ -7,6 +7,7 @@ pub mod job_order;
 pub mod matching;
 pub mod password;
 pub mod patch;
+pub mod rate_card;
 pub mod skills;
 pub mod taxonomy;
 pub mod user;

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::skills::{filter_ids, first_repeat, names_by_id, resolve_or_create, SkillRef};
 use super::{contains_pattern, finish_page, json_list, now, search_text, to_json, PageRequest, Position};
 use crate::db::schema::{candidate_skills, candidates};
-use crate::db::{search, with_backend, write_tx, DbConnection};
+use crate::db::{changes, search, with_backend, write_tx, DbConnection};
 use crate::domain::candidate::{CandidateDraft, CandidatePatch, SkillClaim, Status};
 use crate::domain::patch::IfMatch;
 use crate::domain::skills::Level;
@@ -41,6 +41,8 @@ pub struct CandidateRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub current_resume_id: Option<i64>,
+    /// The agency's change sequence at this candidate's last write (see `db::changes`).
+    pub change_seq: i64,
 }
 
 /// A skill on a candidate: the canonical skill and what the recruiter said about it.
@@ -156,6 +158,7 @@ struct NewRow<'a> {
     agency_id: i64,
     version: i32,
     created_at: NaiveDateTime,
+    change_seq: i64,
 }
 
 /// A candidate whose skills are already resolved, for bulk loading.
@@ -170,9 +173,16 @@ pub struct Resolved {
 /// caller's to fill (see `search::index`).
 pub fn insert_many(conn: &mut DbConnection, agency_id: i64, batch: &[Resolved]) -> QueryResult<Vec<i64>> {
     let at = now();
+    let change_seq = changes::next(conn, agency_id)?;
     let rows: Vec<NewRow<'_>> = batch
         .iter()
-        .map(|c| NewRow { fields: Fields::of(&c.draft, &c.skills, at), agency_id, version: 1, created_at: at })
+        .map(|c| NewRow {
+            fields: Fields::of(&c.draft, &c.skills, at),
+            agency_id,
+            version: 1,
+            created_at: at,
+            change_seq,
+        })
         .collect();
     let ids: Vec<i64> = with_backend!(conn, |c| diesel::insert_into(candidates::table)
         .values(&rows)
@@ -289,13 +299,18 @@ fn store(
 ) -> Result<Candidate, ApiError> {
     let skills = write_skills(conn, agency_id, id, &d.skills)?;
     let refs: Vec<SkillRef> = skills.iter().map(|s| s.skill.clone()).collect();
+    let change_seq = changes::next(conn, agency_id)?;
     let row = diesel::update(
         candidates::table
             .filter(candidates::id.eq(id))
             .filter(candidates::agency_id.eq(agency_id))
             .filter(candidates::version.eq(expected_version)),
     )
-    .set((Fields::of(d, &refs, now()), candidates::version.eq(expected_version + 1)))
+    .set((
+        Fields::of(d, &refs, now()),
+        candidates::version.eq(expected_version + 1),
+        candidates::change_seq.eq(change_seq),
+    ))
     .returning(candidates::all_columns)
     .get_result(conn)
     .optional()?;
@@ -352,6 +367,18 @@ pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> Result<Candidat
         .first(conn)?;
     let mut all = attach_skills(conn, vec![row])?;
     Ok(all.remove(0))
+}
+
+/// The agency's candidates with these ids, in the order given; ids that are not found are left
+/// out.
+pub fn find_many(conn: &mut DbConnection, agency_id: i64, ids: &[i64]) -> QueryResult<Vec<Candidate>> {
+    let mut rows: Vec<CandidateRow> = candidates::table
+        .filter(candidates::id.eq_any(ids))
+        .filter(candidates::agency_id.eq(agency_id))
+        .select(CandidateRow::as_select())
+        .load(conn)?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    attach_skills(conn, rows)
 }
 
 fn attach_skills(conn: &mut DbConnection, rows: Vec<CandidateRow>) -> QueryResult<Vec<Candidate>> {
@@ -510,6 +537,7 @@ pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option
         }
         diesel::delete(candidates::table.filter(candidates::id.eq(id)).filter(candidates::agency_id.eq(agency_id)))
             .execute(conn)?;
+        changes::bury(conn, agency_id, id)?;
         Ok(())
     })
 }

@@ -7,6 +7,7 @@ pub mod candidates;
 pub mod clients;
 pub mod job_orders;
 pub mod login_attempts;
+pub mod rate_card;
 pub mod refresh_tokens;
 pub mod resumes;
 pub mod skills;

@@ -149,6 +149,16 @@ pub fn extraction(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResu
 }
 
 /// Replaces what was read from a résumé (after a re-parse).
+/// The extraction (JSON) of each of these résumés that has one, by résumé id.
+pub fn extractions(conn: &mut DbConnection, agency_id: i64, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    let rows: Vec<(i64, Option<String>)> = resumes::table
+        .filter(resumes::id.eq_any(ids))
+        .filter(resumes::agency_id.eq(agency_id))
+        .select((resumes::id, resumes::extraction))
+        .load(conn)?;
+    Ok(rows.into_iter().filter_map(|(id, e)| Some((id, e?))).collect())
+}
+
 pub fn set_reading(conn: &mut DbConnection, agency_id: i64, id: i64, reading: &Reading) -> QueryResult<Resume> {
     diesel::update(resumes::table.filter(resumes::id.eq(id)).filter(resumes::agency_id.eq(agency_id)))
         .set((

@@ -54,7 +54,7 @@ pub fn email_taken(conn: &mut DbConnection, email: &str) -> QueryResult<Option<i
 pub fn create_agency(conn: &mut DbConnection, name: &str) -> QueryResult<Agency> {
     diesel::insert_into(agencies::table)
         .values((agencies::name.eq(name), agencies::created_at.eq(now())))
-        .returning(agencies::all_columns)
+        .returning((agencies::id, agencies::name, agencies::created_at))
         .get_result(conn)
 }
 

@@ -1,0 +1,197 @@
+//! The match index: per agency, every candidate as a compact [`Profile`] in memory, so a match
+//! is one pass over memory instead of a join over the whole candidate table.
+//!
+//! It never serves stale data. Each match first reads the agency's change sequence (one indexed
+//! query, see `db::changes`); when it moved, the candidates stamped with a later number and the
+//! tombstones of deleted ones are read in one consistent snapshot and applied before answering.
+//! Other instances' writes are seen the same way, so any number of instances can share a
+//! database.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+
+use diesel::prelude::*;
+
+use super::catalog::Catalog;
+use crate::db::schema::{candidate_skills, candidate_tombstones, candidates};
+use crate::db::{changes, DbConnection};
+use crate::domain::candidate::{Signal, Status};
+use crate::domain::matching::{region_of, Held, Profile};
+
+/// Candidates read per query while catching up: bounds the memory a first load of a large
+/// agency takes.
+const CHUNK: i64 = 20_000;
+
+/// One agency's candidates, as of change number `seq`.
+#[derive(Debug, Default)]
+pub struct AgencyIndex {
+    /// The change number everything here reflects; `None` before the first load.
+    seq: Option<i64>,
+    /// Sorted by id.
+    profiles: Vec<Profile>,
+    catalog: Catalog,
+}
+
+impl AgencyIndex {
+    pub fn profiles(&self) -> &[Profile] {
+        &self.profiles
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    fn upsert(&mut self, profile: Profile) {
+        match self.profiles.binary_search_by_key(&profile.id, |p| p.id) {
+            Ok(i) => self.profiles[i] = profile,
+            Err(i) => self.profiles.insert(i, profile),
+        }
+    }
+
+    fn remove(&mut self, id: i64) {
+        if let Ok(i) = self.profiles.binary_search_by_key(&id, |p| p.id) {
+            self.profiles.remove(i);
+        }
+    }
+
+    /// Reads what changed after `self.seq` and applies it, in one read-only snapshot.
+    fn catch_up(&mut self, conn: &mut DbConnection, agency_id: i64) -> QueryResult<()> {
+        let since = self.seq.unwrap_or(-1);
+        conn.transaction(|conn| {
+            if let DbConnection::Postgresql(_) = conn {
+                diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(conn)?;
+            }
+            let seq = changes::current(conn, agency_id)?;
+            if Catalog::latest_id(conn, agency_id)? != self.catalog.max_id {
+                self.catalog = Catalog::load(conn, agency_id)?;
+            }
+            let mut after = 0;
+            loop {
+                let rows: Vec<ProfileRow> = candidates::table
+                    .filter(candidates::agency_id.eq(agency_id))
+                    .filter(candidates::change_seq.gt(since))
+                    .filter(candidates::id.gt(after))
+                    .order(candidates::id.asc())
+                    .limit(CHUNK)
+                    .select(ProfileRow::as_select())
+                    .load(conn)?;
+                let Some(last) = rows.last().map(|r| r.id) else { break };
+                let links: Vec<(i64, i64, Option<i32>)> = candidate_skills::table
+                    .inner_join(candidates::table)
+                    .filter(candidates::agency_id.eq(agency_id))
+                    .filter(candidates::change_seq.gt(since))
+                    .filter(candidates::id.gt(after))
+                    .filter(candidates::id.le(last))
+                    .select((candidate_skills::candidate_id, candidate_skills::skill_id, candidate_skills::years))
+                    .load(conn)?;
+                let mut held: HashMap<i64, Vec<Held>> = HashMap::with_capacity(rows.len());
+                for (candidate, skill, years) in links {
+                    let Ok(skill) = u32::try_from(skill) else { continue };
+                    let years = years.map(|y| u16::try_from(y.max(0)).unwrap_or(u16::MAX));
+                    held.entry(candidate).or_default().push(Held { skill, years });
+                }
+                for row in rows {
+                    let skills = held.remove(&row.id).unwrap_or_default();
+                    let profile = row.into_profile(skills, &self.catalog);
+                    self.upsert(profile);
+                }
+                after = last;
+            }
+            let gone: Vec<i64> = candidate_tombstones::table
+                .filter(candidate_tombstones::agency_id.eq(agency_id))
+                .filter(candidate_tombstones::change_seq.gt(since))
+                .select(candidate_tombstones::candidate_id)
+                .load(conn)?;
+            for id in gone {
+                self.remove(id);
+            }
+            self.seq = Some(seq);
+            Ok(())
+        })
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = candidates)]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct ProfileRow {
+    id: i64,
+    status: String,
+    remote_ok: bool,
+    location: Option<String>,
+    it_experience_months: Option<i32>,
+    healthcare_experience_months: Option<i32>,
+    min_rate_cents: Option<i64>,
+    desired_rate_cents: Option<i64>,
+    crossover_signals: String,
+}
+
+impl ProfileRow {
+    /// The profile, with the skills implied by those held added (at the years of the skill that
+    /// implies them, the most when several do).
+    fn into_profile(self, mut skills: Vec<Held>, catalog: &Catalog) -> Profile {
+        let implied: Vec<Held> = skills
+            .iter()
+            .flat_map(|h| catalog.implies(h.skill).iter().map(move |&skill| Held { skill, years: h.years }))
+            .collect();
+        skills.extend(implied);
+        // Per skill, the most years (Some beats None) sorts last; keep that one.
+        skills.sort_unstable_by(|a, b| a.skill.cmp(&b.skill).then(a.years.cmp(&b.years)));
+        skills.reverse();
+        skills.dedup_by_key(|h| h.skill);
+        skills.reverse();
+        Profile {
+            id: self.id,
+            status: Status::parse(&self.status).unwrap_or(Status::Archived),
+            remote_ok: self.remote_ok,
+            region: self.location.as_deref().and_then(region_of),
+            it_months: self.it_experience_months.unwrap_or(0),
+            healthcare_months: self.healthcare_experience_months.unwrap_or(0),
+            min_rate_cents: self.min_rate_cents,
+            desired_rate_cents: self.desired_rate_cents,
+            signals: crate::db::models::json_list::<Signal>(&self.crossover_signals)
+                .into_iter()
+                .map(|s| s.kind)
+                .collect(),
+            skills: skills.into_boxed_slice(),
+        }
+    }
+}
+
+/// The indexes of every agency that has asked for a match since start-up.
+#[derive(Default)]
+pub struct MatchIndex {
+    agencies: Mutex<HashMap<i64, Arc<RwLock<AgencyIndex>>>>,
+}
+
+/// A read view of one agency's index, up to date as of the moment it was taken.
+pub struct Fresh {
+    index: Arc<RwLock<AgencyIndex>>,
+}
+
+impl Fresh {
+    pub fn read(&self) -> RwLockReadGuard<'_, AgencyIndex> {
+        self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl MatchIndex {
+    /// The agency's index with every change committed before this call applied.
+    pub fn fresh(&self, conn: &mut DbConnection, agency_id: i64) -> QueryResult<Fresh> {
+        let index = {
+            let mut agencies = self.agencies.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            agencies.entry(agency_id).or_default().clone()
+        };
+        let seq = changes::current(conn, agency_id)?;
+        let behind = |i: &AgencyIndex| i.seq.is_none_or(|s| s < seq);
+        let stale = behind(&index.read().unwrap_or_else(|poisoned| poisoned.into_inner()));
+        if stale {
+            let mut writable = index.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+            // Another request may have caught up while this one waited for the lock.
+            if behind(&writable) {
+                writable.catch_up(conn, agency_id)?;
+            }
+        }
+        Ok(Fresh { index })
+    }
+}

@@ -1,0 +1,258 @@
+//! Budget-aware matching as a service: gathers a role's needs and budget, the market estimate,
+//! the agency's candidates from the match index, and, for the matches returned, the evidence,
+//! ramp-up plans and explanations. The rules themselves are in `domain::matching`.
+
+pub mod catalog;
+pub mod explain;
+pub mod index;
+pub mod ramp_up;
+
+use std::collections::HashMap;
+
+use crate::db::models::candidates::{self, Candidate};
+use crate::db::models::job_orders::JobOrder;
+use crate::db::models::rate_card::{self, RateCardEntry};
+use crate::db::models::resumes;
+use crate::db::models::skills::SkillRef;
+use crate::db::DbConnection;
+use crate::domain::matching::{self, region_of, Ask, Basis, Criteria, Market, Match, Need, Outcome, Segment};
+use crate::domain::skills::normalize;
+use crate::error::ApiError;
+use crate::resume::extract::{Evidence, Extraction};
+use index::MatchIndex;
+use ramp_up::RampUp;
+
+/// Where the budget came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetSource {
+    JobOrder,
+    Client,
+    Request,
+    None,
+}
+
+impl BudgetSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BudgetSource::JobOrder => "job_order",
+            BudgetSource::Client => "client",
+            BudgetSource::Request => "request",
+            BudgetSource::None => "none",
+        }
+    }
+}
+
+/// A role to match: a job order's, or one described in the request.
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub title: Option<String>,
+    pub needs: Vec<Need>,
+    pub budget_cents: Option<i64>,
+    pub budget_source: BudgetSource,
+    pub location: Option<String>,
+    pub remote: bool,
+}
+
+/// A skill of the role, resolved, as `Role::from_skills` takes it.
+pub struct RoleSkill {
+    pub skill: SkillRef,
+    pub required: bool,
+    pub weight: i32,
+    pub min_years: i32,
+}
+
+impl Role {
+    pub fn from_skills(skills: Vec<RoleSkill>) -> Vec<Need> {
+        skills
+            .into_iter()
+            .filter_map(|s| {
+                Some(Need {
+                    skill_id: u32::try_from(s.skill.id).ok()?,
+                    healthcare: matches!(s.skill.category.as_str(), "healthcare_it" | "clinical"),
+                    name: s.skill.name,
+                    weight: s.weight,
+                    min_years: s.min_years,
+                    required: s.required,
+                })
+            })
+            .collect()
+    }
+
+    pub fn of_job_order(j: &JobOrder) -> Role {
+        let skills = j
+            .skills
+            .iter()
+            .map(|s| RoleSkill {
+                skill: s.skill.clone(),
+                required: s.required,
+                weight: s.weight,
+                min_years: s.min_years,
+            })
+            .collect();
+        let budget_source = match (j.row.max_rate_cents, j.client_max_rate_cents) {
+            (Some(_), _) => BudgetSource::JobOrder,
+            (None, Some(_)) => BudgetSource::Client,
+            (None, None) => BudgetSource::None,
+        };
+        Role {
+            title: Some(j.row.title.clone()),
+            needs: Role::from_skills(skills),
+            budget_cents: j.effective_max_rate_cents(),
+            budget_source,
+            location: j.row.location.clone(),
+            remote: j.row.remote,
+        }
+    }
+
+    fn criteria(&self) -> Criteria {
+        Criteria {
+            needs: self.needs.clone(),
+            budget_cents: self.budget_cents,
+            onsite_region: if self.remote { None } else { self.location.as_deref().and_then(region_of) },
+        }
+    }
+}
+
+/// A skill the candidate covers, with the skill they hold that covers it and the résumé line.
+#[derive(Debug, Clone)]
+pub struct MatchedSkill {
+    pub need: usize,
+    pub years: Option<i32>,
+    /// The skill held when it is not the needed one itself but implies it ("Epic Cadence" for
+    /// "Epic").
+    pub via: Option<String>,
+    pub evidence: Option<Evidence>,
+}
+
+/// One match, with everything its explanation needs.
+pub struct Found {
+    pub found: Match,
+    pub candidate: Candidate,
+    pub matched: Vec<MatchedSkill>,
+    pub ramp_up: Option<RampUpView>,
+    pub explanation: String,
+}
+
+/// A ramp-up plan with skill names.
+pub struct RampUpView {
+    pub to_learn: Vec<String>,
+    pub steps: Vec<(String, Vec<String>)>,
+    pub on_the_job: Vec<String>,
+    pub estimated_months: i32,
+}
+
+pub struct Answer {
+    pub role: Role,
+    pub outcome: Outcome,
+    pub rate_card: Option<RateCardEntry>,
+    pub found: Vec<Found>,
+}
+
+/// Runs the match for the agency: the market estimate (or the caller's `experienced_rate`), the
+/// ranking over the fresh index, and the details of the matches returned.
+pub fn run(
+    conn: &mut DbConnection,
+    index: &MatchIndex,
+    agency_id: i64,
+    role: Role,
+    ask: Ask,
+    experienced_rate: Option<i64>,
+) -> Result<Answer, ApiError> {
+    let criteria = role.criteria();
+    let required: Vec<i64> = role.needs.iter().filter(|n| n.required).map(|n| i64::from(n.skill_id)).collect();
+    let card = rate_card::applicable(conn, agency_id, &required, role.title.as_deref())?;
+    let fresh = index.fresh(conn, agency_id)?;
+    let (outcome, mut plans, holders) = {
+        let agency = fresh.read();
+        let profiles = agency.profiles();
+        let mut market =
+            matching::market(profiles.iter(), &criteria.needs, card.as_ref().map(|c| c.row.experienced_rate_cents));
+        if let Some(rate) = experienced_rate {
+            market = Market { experienced_rate_cents: Some(rate), basis: Basis::Override, ..market };
+        }
+        let outcome = matching::rank(profiles, &criteria, market, ask);
+        let catalog = agency.catalog();
+        let by_id = |id: i64| profiles.binary_search_by_key(&id, |p| p.id).ok().map(|i| &profiles[i]);
+        let mut plans: HashMap<i64, (RampUp, RampUpView)> = HashMap::new();
+        for m in outcome.matches.iter().filter(|m| m.segment == Segment::Crossover) {
+            if let Some(profile) = by_id(m.candidate_id) {
+                let plan = ramp_up::plan(profile, &criteria.needs, &m.missing, catalog);
+                let names = |ids: &[u32]| ids.iter().map(|&s| catalog.name(s).to_owned()).collect::<Vec<_>>();
+                let view = RampUpView {
+                    to_learn: names(&plan.to_learn),
+                    steps: plan.steps.iter().map(|s| (catalog.name(s.skill).to_owned(), names(&s.closes))).collect(),
+                    on_the_job: names(&plan.on_the_job),
+                    estimated_months: plan.estimated_months,
+                };
+                plans.insert(m.candidate_id, (plan, view));
+            }
+        }
+        // For each match, which skill the candidate holds covers each need: the need itself or
+        // one that implies it.
+        let holders: HashMap<u32, Vec<u32>> = criteria
+            .needs
+            .iter()
+            .map(|n| {
+                let implying = catalog.implying(n.skill_id);
+                (n.skill_id, implying)
+            })
+            .collect();
+        let profiles_of: HashMap<i64, matching::Profile> =
+            outcome.matches.iter().filter_map(|m| Some((m.candidate_id, by_id(m.candidate_id)?.clone()))).collect();
+        (outcome, plans, (holders, profiles_of))
+    };
+    let (implying, profiles_of) = holders;
+    let ids: Vec<i64> = outcome.matches.iter().map(|m| m.candidate_id).collect();
+    let people = candidates::find_many(conn, agency_id, &ids)?;
+    let resume_ids: Vec<i64> = people.iter().filter_map(|c| c.row.current_resume_id).collect();
+    let extractions: HashMap<i64, Extraction> = resumes::extractions(conn, agency_id, &resume_ids)?
+        .into_iter()
+        .filter_map(|(id, json)| Some((id, serde_json::from_str(&json).ok()?)))
+        .collect();
+    let mut people: HashMap<i64, Candidate> = people.into_iter().map(|c| (c.row.id, c)).collect();
+    let mut found = Vec::new();
+    for m in &outcome.matches {
+        // A candidate deleted since the index was read is left out.
+        let (Some(candidate), Some(profile)) = (people.remove(&m.candidate_id), profiles_of.get(&m.candidate_id))
+        else {
+            continue;
+        };
+        let extraction = candidate.row.current_resume_id.and_then(|id| extractions.get(&id));
+        let matched = m
+            .matched
+            .iter()
+            .map(|&(need_index, years)| {
+                let need = &criteria.needs[need_index];
+                let held = candidate
+                    .skills
+                    .iter()
+                    .find(|s| s.skill.id == i64::from(need.skill_id))
+                    .or_else(|| {
+                        let implying = implying.get(&need.skill_id)?;
+                        candidate
+                            .skills
+                            .iter()
+                            .find(|s| u32::try_from(s.skill.id).is_ok_and(|id| implying.contains(&id)))
+                    })
+                    .map(|s| s.skill.name.clone());
+                let evidence = held.as_deref().and_then(|name| {
+                    let wanted = normalize(name);
+                    extraction?.skills.iter().find(|f| normalize(&f.name) == wanted).map(|f| f.evidence.clone())
+                });
+                let via = held.filter(|name| normalize(name) != normalize(&need.name));
+                MatchedSkill { need: need_index, years, via, evidence }
+            })
+            .collect();
+        let plan = plans.remove(&m.candidate_id);
+        let explanation = explain::explain(&explain::Facts {
+            full_name: &candidate.row.full_name,
+            profile,
+            found: m,
+            needs: &criteria.needs,
+            budget_cents: criteria.budget_cents,
+            ramp_up_months: plan.as_ref().map(|(p, _)| p.estimated_months),
+        });
+        found.push(Found { found: m.clone(), candidate, matched, ramp_up: plan.map(|(_, v)| v), explanation });
+    }
+    Ok(Answer { role, outcome, rate_card: card, found })
+}
