@@ -16,6 +16,7 @@ use crate::auth::password;
 use crate::config::Settings;
 use crate::db::{self, DbConnection, Pool};
 use crate::error::ApiError;
+use crate::matching::index::MatchIndex;
 use crate::resume::sandbox::Sandbox;
 use crate::resume::text::Limits;
 use crate::routes;
@@ -30,6 +31,8 @@ pub struct AppState {
     pub dummy_hash: String,
     /// Reads résumé files, the hostile formats in a child process.
     pub sandbox: Sandbox,
+    /// Every agency's candidates in memory for matching, kept current by the change sequence.
+    pub matches: MatchIndex,
 }
 
 impl AppState {
@@ -85,6 +88,7 @@ impl Application {
             settings: settings.clone(),
             dummy_hash,
             sandbox,
+            matches: MatchIndex::default(),
         });
         let server = HttpServer::new(move || {
             App::new()

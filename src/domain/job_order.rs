@@ -98,6 +98,30 @@ fn needs(check: &mut Check, field: &str, list: Vec<SkillNeed>) -> Vec<SkillNeed>
         .collect()
 }
 
+/// Validates both skill lists: each need, and no skill listed twice across them.
+fn skill_lists(
+    check: &mut Check,
+    required: Vec<SkillNeed>,
+    nice_to_have: Vec<SkillNeed>,
+) -> (Vec<SkillNeed>, Vec<SkillNeed>) {
+    let required_skills = needs(check, "required_skills", required);
+    let nice_to_have_skills = needs(check, "nice_to_have_skills", nice_to_have);
+    let mut seen = std::collections::HashSet::new();
+    let all = required_skills
+        .iter()
+        .map(|n| ("required_skills", n))
+        .chain(nice_to_have_skills.iter().map(|n| ("nice_to_have_skills", n)));
+    let mut index = std::collections::HashMap::<&str, usize>::new();
+    for (field, need) in all {
+        let i = index.entry(field).or_default();
+        if !seen.insert(skills::normalize(&need.name)) {
+            check.fail(format!("{field}[{i}].name"), "is listed twice");
+        }
+        *i += 1;
+    }
+    (required_skills, nice_to_have_skills)
+}
+
 impl JobOrderInput {
     pub fn validate(self) -> Result<JobOrderDraft, Invalid> {
         let mut check = Check::new();
@@ -105,22 +129,11 @@ impl JobOrderInput {
         if client_id.is_empty() {
             check.fail("client_id", "must not be blank");
         }
-        let required_skills = needs(&mut check, "required_skills", self.required_skills.unwrap_or_default());
-        let nice_to_have_skills =
-            needs(&mut check, "nice_to_have_skills", self.nice_to_have_skills.unwrap_or_default());
-        let mut seen = std::collections::HashSet::new();
-        let all = required_skills
-            .iter()
-            .map(|n| ("required_skills", n))
-            .chain(nice_to_have_skills.iter().map(|n| ("nice_to_have_skills", n)));
-        let mut index = std::collections::HashMap::<&str, usize>::new();
-        for (field, need) in all {
-            let i = index.entry(field).or_default();
-            if !seen.insert(skills::normalize(&need.name)) {
-                check.fail(format!("{field}[{i}].name"), "is listed twice");
-            }
-            *i += 1;
-        }
+        let (required_skills, nice_to_have_skills) = skill_lists(
+            &mut check,
+            self.required_skills.unwrap_or_default(),
+            self.nice_to_have_skills.unwrap_or_default(),
+        );
         let draft = JobOrderDraft {
             client_id,
             title: check.text("title", &self.title, 200),
@@ -132,6 +145,57 @@ impl JobOrderInput {
             remote: self.remote.unwrap_or(false),
             duration_months: check.opt_int_range("duration_months", self.duration_months, 1, 120),
             status: self.status.unwrap_or(Status::Open),
+        };
+        check.finish(draft)
+    }
+}
+
+/// A role described in a match request (`POST /matches`) instead of stored as a job order.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleInput {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub required_skills: Option<Vec<SkillNeed>>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub nice_to_have_skills: Option<Vec<SkillNeed>>,
+    #[serde(default)]
+    pub budget_cents: Option<i64>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub remote: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleDraft {
+    pub title: Option<String>,
+    pub required_skills: Vec<SkillNeed>,
+    pub nice_to_have_skills: Vec<SkillNeed>,
+    pub budget_cents: Option<i64>,
+    pub location: Option<String>,
+    pub remote: bool,
+}
+
+impl RoleInput {
+    pub fn validate(self) -> Result<RoleDraft, Invalid> {
+        let mut check = Check::new();
+        let (required_skills, nice_to_have_skills) = skill_lists(
+            &mut check,
+            self.required_skills.unwrap_or_default(),
+            self.nice_to_have_skills.unwrap_or_default(),
+        );
+        if required_skills.is_empty() && nice_to_have_skills.is_empty() {
+            check.fail("required_skills", "name at least one skill, here or in nice_to_have_skills");
+        }
+        let draft = RoleDraft {
+            title: check.opt_text("title", self.title.as_deref(), 200),
+            required_skills,
+            nice_to_have_skills,
+            budget_cents: check.cents("budget_cents", self.budget_cents),
+            location: check.opt_text("location", self.location.as_deref(), 200),
+            remote: self.remote.unwrap_or(false),
         };
         check.finish(draft)
     }

@@ -6,7 +6,9 @@ pub mod clients;
 pub mod health;
 pub mod job_orders;
 pub mod json;
+pub mod matches;
 pub mod query;
+pub mod rate_card;
 pub mod resumes;
 pub mod skills;
 pub mod users;
@@ -132,6 +134,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::patch().to(job_orders::update_job_order))
                         .route(web::delete().to(job_orders::delete_job_order))
                         .default_service(only("GET, PATCH, DELETE")),
+                )
+                .service(
+                    web::resource("/job-orders/{id}/matches")
+                        .route(web::get().to(matches::job_order_matches))
+                        .default_service(only("GET")),
+                )
+                .service(
+                    web::resource("/rate-card")
+                        .route(web::get().to(rate_card::list_entries))
+                        .route(web::post().to(rate_card::create_entry))
+                        .default_service(only("GET, POST")),
+                )
+                .service(
+                    web::resource("/rate-card/{id}")
+                        .route(web::get().to(rate_card::get_entry))
+                        .route(web::patch().to(rate_card::update_entry))
+                        .route(web::delete().to(rate_card::delete_entry))
+                        .default_service(only("GET, PATCH, DELETE")),
+                )
+                .service(
+                    web::resource("/matches")
+                        .route(web::post().to(matches::adhoc_matches))
+                        .default_service(only("POST")),
                 ),
         );
 }

@@ -1,0 +1,351 @@
+//! Matches: who is skilled, affordable and ready for a job order (or a role described in the
+//! request), ranked, with the market estimate, exclusions and what a bigger budget would bring.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use super::json::ApiJson;
+use super::parse_id;
+use super::query::Query;
+use crate::auth::AuthUser;
+use crate::db::models::job_orders;
+use crate::db::models::skills::resolve;
+use crate::domain::job_order::{RoleDraft, RoleInput, SkillNeed};
+use crate::domain::matching::{Ask, Outcome, Segment, Weights};
+use crate::domain::skills::normalize;
+use crate::error::{ApiError, FieldError};
+use crate::matching::{self, Answer, BudgetSource, Found, Role, RoleSkill};
+use crate::startup::AppState;
+
+const DEFAULT_LIMIT: i64 = 20;
+const MAX_LIMIT: i64 = 100;
+
+#[derive(Serialize)]
+struct RateCardRef {
+    id: String,
+    skill: Option<String>,
+    role_family: Option<String>,
+    experienced_rate_cents: i64,
+    entry_rate_cents: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct MarketView {
+    experienced_rate_cents: Option<i64>,
+    basis: &'static str,
+    sample_size: usize,
+    rate_card_entry: Option<RateCardRef>,
+}
+
+/// Each part's points: its 0–1 value times its weight. They add up to the score.
+#[derive(Serialize)]
+struct PartsView {
+    skill_fit: f64,
+    it_breadth: f64,
+    healthcare_experience: f64,
+    crossover_signals: f64,
+    rate_fit: f64,
+}
+
+#[derive(Serialize)]
+struct EvidenceView {
+    line: usize,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct MatchedSkillView {
+    name: String,
+    required: bool,
+    years: Option<i32>,
+    min_years: i32,
+    via: Option<String>,
+    evidence: Option<EvidenceView>,
+}
+
+#[derive(Serialize)]
+struct MissingSkillView {
+    name: String,
+    required: bool,
+    healthcare: bool,
+}
+
+#[derive(Serialize)]
+struct StepView {
+    name: String,
+    closes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct RampUpView {
+    to_learn: Vec<String>,
+    steps: Vec<StepView>,
+    on_the_job: Vec<String>,
+    estimated_months_to_productive: i32,
+}
+
+#[derive(Serialize)]
+struct MatchView {
+    candidate_id: String,
+    full_name: String,
+    headline: Option<String>,
+    location: Option<String>,
+    remote_ok: bool,
+    score: f64,
+    parts: PartsView,
+    segment: &'static str,
+    matched_skills: Vec<MatchedSkillView>,
+    missing_skills: Vec<MissingSkillView>,
+    it_experience_months: Option<i32>,
+    healthcare_experience_months: Option<i32>,
+    min_rate_cents: Option<i64>,
+    desired_rate_cents: Option<i64>,
+    within_budget: bool,
+    concession_cents: Option<i64>,
+    crossover_signals: Vec<crate::domain::candidate::Signal>,
+    ramp_up: Option<RampUpView>,
+    explanation: String,
+}
+
+#[derive(Serialize)]
+struct ExcludedView {
+    total: usize,
+    status: usize,
+    no_rate: usize,
+    over_budget: usize,
+    missing_required_skills: usize,
+    location: usize,
+}
+
+#[derive(Serialize)]
+struct WhatIfView {
+    budget_increase_percent: u32,
+    budget_cents: i64,
+    additional_candidates: usize,
+    crossover: usize,
+    experienced: usize,
+}
+
+#[derive(Serialize)]
+struct WeightsView {
+    skill_fit: f64,
+    it_breadth: f64,
+    healthcare_experience: f64,
+    crossover_signals: f64,
+    rate_fit: f64,
+}
+
+#[derive(Serialize)]
+struct MatchesView {
+    job_order_id: Option<String>,
+    budget_cents: Option<i64>,
+    budget_source: &'static str,
+    market: MarketView,
+    can_afford_experienced: Option<bool>,
+    weights: WeightsView,
+    matches: Vec<MatchView>,
+    total_matches: usize,
+    filtered_out: usize,
+    excluded: ExcludedView,
+    what_if: Vec<WhatIfView>,
+}
+
+fn tenth(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn match_view(f: Found, needs: &[crate::domain::matching::Need], weights: &Weights, budget: Option<i64>) -> MatchView {
+    let m = &f.found;
+    let c = &f.candidate.row;
+    let p = &m.parts;
+    let desired = c.desired_rate_cents;
+    MatchView {
+        candidate_id: c.id.to_string(),
+        full_name: c.full_name.clone(),
+        headline: c.headline.clone(),
+        location: c.location.clone(),
+        remote_ok: c.remote_ok,
+        score: m.score_tenths as f64 / 10.0,
+        parts: PartsView {
+            skill_fit: tenth(p.skill_fit * weights.skill_fit),
+            it_breadth: tenth(p.it_breadth * weights.it_breadth),
+            healthcare_experience: tenth(p.healthcare_experience * weights.healthcare_experience),
+            crossover_signals: tenth(p.crossover_signals * weights.crossover_signals),
+            rate_fit: tenth(p.rate_fit * weights.rate_fit),
+        },
+        segment: m.segment.as_str(),
+        matched_skills: f
+            .matched
+            .into_iter()
+            .map(|s| MatchedSkillView {
+                name: needs[s.need].name.clone(),
+                required: needs[s.need].required,
+                years: s.years,
+                min_years: needs[s.need].min_years,
+                via: s.via,
+                evidence: s.evidence.map(|e| EvidenceView { line: e.line, text: e.text }),
+            })
+            .collect(),
+        missing_skills: m
+            .missing
+            .iter()
+            .map(|&i| MissingSkillView {
+                name: needs[i].name.clone(),
+                required: needs[i].required,
+                healthcare: needs[i].healthcare,
+            })
+            .collect(),
+        it_experience_months: c.it_experience_months,
+        healthcare_experience_months: c.healthcare_experience_months,
+        min_rate_cents: c.min_rate_cents,
+        desired_rate_cents: desired,
+        within_budget: m.within_budget,
+        concession_cents: budget.zip(desired).map(|(b, d)| (d - b).max(0)),
+        crossover_signals: crate::db::models::json_list(&c.crossover_signals),
+        ramp_up: f.ramp_up.map(|r| RampUpView {
+            to_learn: r.to_learn,
+            steps: r.steps.into_iter().map(|(name, closes)| StepView { name, closes }).collect(),
+            on_the_job: r.on_the_job,
+            estimated_months_to_productive: r.estimated_months,
+        }),
+        explanation: f.explanation,
+    }
+}
+
+fn view(answer: Answer, job_order_id: Option<i64>) -> MatchesView {
+    let Answer { role, outcome, rate_card, found } = answer;
+    let Outcome { market, can_afford_experienced, weights, qualified, filtered_out, excluded, what_if, .. } = outcome;
+    let matches = found.into_iter().map(|f| match_view(f, &role.needs, &weights, role.budget_cents)).collect();
+    MatchesView {
+        job_order_id: job_order_id.map(|id| id.to_string()),
+        budget_cents: role.budget_cents,
+        budget_source: role.budget_source.as_str(),
+        market: MarketView {
+            experienced_rate_cents: market.experienced_rate_cents,
+            basis: market.basis.as_str(),
+            sample_size: market.sample_size,
+            rate_card_entry: rate_card.map(|e| RateCardRef {
+                id: e.row.id.to_string(),
+                skill: e.skill.map(|s| s.name),
+                role_family: e.row.role_family,
+                experienced_rate_cents: e.row.experienced_rate_cents,
+                entry_rate_cents: e.row.entry_rate_cents,
+            }),
+        },
+        can_afford_experienced,
+        weights: WeightsView {
+            skill_fit: weights.skill_fit,
+            it_breadth: weights.it_breadth,
+            healthcare_experience: weights.healthcare_experience,
+            crossover_signals: weights.crossover_signals,
+            rate_fit: weights.rate_fit,
+        },
+        matches,
+        total_matches: qualified,
+        filtered_out,
+        excluded: ExcludedView {
+            total: excluded.total(),
+            status: excluded.status,
+            no_rate: excluded.no_rate,
+            over_budget: excluded.over_budget,
+            missing_required_skills: excluded.missing_required_skills,
+            location: excluded.location,
+        },
+        what_if: what_if
+            .into_iter()
+            .map(|w| WhatIfView {
+                budget_increase_percent: w.percent,
+                budget_cents: w.budget_cents,
+                additional_candidates: w.crossover + w.experienced,
+                crossover: w.crossover,
+                experienced: w.experienced,
+            })
+            .collect(),
+    }
+}
+
+/// `limit`, `min_score`, `segment` and `experienced_rate_cents` from the query string.
+fn ask(req: &HttpRequest) -> Result<(Ask, Option<i64>), ApiError> {
+    let mut q = Query::from_request(req)?;
+    let limit = q.int("limit", 1, MAX_LIMIT).unwrap_or(DEFAULT_LIMIT) as usize;
+    let min_score = q.int("min_score", 0, 100).unwrap_or(0) as f64;
+    let segment = q.choice("segment", &["crossover", "experienced"], Segment::parse);
+    let experienced_rate = q.int("experienced_rate_cents", 1, crate::domain::validate::MAX_CENTS);
+    q.finish()?;
+    Ok((Ask { limit, min_score, segment }, experienced_rate))
+}
+
+pub async fn job_order_matches(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
+    let (ask, experienced_rate) = ask(&req)?;
+    let shared = state.clone();
+    let answer = state
+        .db(move |conn| {
+            let job = job_orders::find(conn, agency_id, id)?;
+            matching::run(conn, &shared.matches, agency_id, Role::of_job_order(&job), ask, experienced_rate)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view(answer, Some(id))))
+}
+
+/// The role's skills resolved to the taxonomy; a name nobody could hold is a 422 naming it.
+fn resolve_role(conn: &mut crate::db::DbConnection, agency_id: i64, d: RoleDraft) -> Result<Role, ApiError> {
+    let lists = [("required_skills", true, &d.required_skills), ("nice_to_have_skills", false, &d.nice_to_have_skills)];
+    let names: Vec<String> = lists.iter().flat_map(|(_, _, list)| list.iter().map(|n| n.name.clone())).collect();
+    let known = resolve(conn, agency_id, &names)?;
+    let mut skills = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (field, required, list) in lists {
+        for (i, SkillNeed { name, weight, min_years }) in list.iter().enumerate() {
+            match known.get(&normalize(name)) {
+                None => errors.push(FieldError::new(
+                    format!("{field}[{i}].name"),
+                    "is not a known skill or alias (see GET /api/v1/skills)",
+                )),
+                Some(skill) if !seen.insert(skill.id) => errors.push(FieldError::new(
+                    format!("{field}[{i}].name"),
+                    format!("is the same skill as one listed before ({})", skill.name),
+                )),
+                Some(skill) => {
+                    skills.push(RoleSkill { skill: skill.clone(), required, weight: *weight, min_years: *min_years })
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    Ok(Role {
+        title: d.title,
+        needs: Role::from_skills(skills),
+        budget_source: if d.budget_cents.is_some() { BudgetSource::Request } else { BudgetSource::None },
+        budget_cents: d.budget_cents,
+        location: d.location,
+        remote: d.remote,
+    })
+}
+
+pub async fn adhoc_matches(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    req: HttpRequest,
+    body: ApiJson<RoleInput>,
+) -> Result<HttpResponse, ApiError> {
+    let (ask, experienced_rate) = ask(&req)?;
+    let draft = body.into_inner().validate()?;
+    let agency_id = caller.agency_id();
+    let shared = state.clone();
+    let answer = state
+        .db(move |conn| {
+            let role = resolve_role(conn, agency_id, draft)?;
+            matching::run(conn, &shared.matches, agency_id, role, ask, experienced_rate)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view(answer, None)))
+}
