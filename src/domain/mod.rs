@@ -8,6 +8,7 @@ pub mod matching;
 pub mod password;
 pub mod patch;
 pub mod rate_card;
+pub mod shortlist;
 pub mod skills;
 pub mod taxonomy;
 pub mod user;

@@ -10,6 +10,7 @@ pub mod matches;
 pub mod query;
 pub mod rate_card;
 pub mod resumes;
+pub mod shortlist;
 pub mod skills;
 pub mod users;
 
@@ -139,6 +140,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/job-orders/{id}/matches")
                         .route(web::get().to(matches::job_order_matches))
                         .default_service(only("GET")),
+                )
+                .service(
+                    web::resource("/job-orders/{id}/shortlist")
+                        .route(web::get().to(shortlist::list_shortlist))
+                        .route(web::post().to(shortlist::add_to_shortlist))
+                        .default_service(only("GET, POST")),
+                )
+                .service(
+                    web::resource("/job-orders/{id}/shortlist/{candidate_id}")
+                        .route(web::get().to(shortlist::get_shortlisted))
+                        .route(web::patch().to(shortlist::move_shortlisted))
+                        .route(web::delete().to(shortlist::remove_shortlisted))
+                        .default_service(only("GET, PATCH, DELETE")),
                 )
                 .service(
                     web::resource("/rate-card")

@@ -10,6 +10,7 @@ pub mod login_attempts;
 pub mod rate_card;
 pub mod refresh_tokens;
 pub mod resumes;
+pub mod shortlist;
 pub mod skills;
 pub mod users;
 

@@ -1,0 +1,156 @@
+//! A job order's shortlist: candidates put forward, their stage and who moved them when.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use super::json::ApiJson;
+use super::query::Query;
+use super::{created, if_match, parse_id, ts, versioned, Page};
+use crate::auth::AuthUser;
+use crate::db::models::shortlist::{self, Entry};
+use crate::domain::shortlist::{note, ShortlistAdd, Stage, StageChange};
+use crate::error::ApiError;
+use crate::startup::AppState;
+
+#[derive(Serialize)]
+struct ActorView {
+    id: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct EventView {
+    from_stage: Option<String>,
+    to_stage: String,
+    note: Option<String>,
+    by: ActorView,
+    at: String,
+}
+
+#[derive(Serialize)]
+pub struct EntryView {
+    job_order_id: String,
+    candidate_id: String,
+    full_name: String,
+    stage: String,
+    history: Vec<EventView>,
+    created_at: String,
+    updated_at: String,
+    version: i32,
+}
+
+impl From<&Entry> for EntryView {
+    fn from(e: &Entry) -> Self {
+        EntryView {
+            job_order_id: e.row.job_order_id.to_string(),
+            candidate_id: e.row.candidate_id.to_string(),
+            full_name: e.full_name.clone(),
+            stage: e.row.stage.clone(),
+            history: e
+                .history
+                .iter()
+                .map(|h| EventView {
+                    from_stage: h.from_stage.clone(),
+                    to_stage: h.to_stage.clone(),
+                    note: h.note.clone(),
+                    by: ActorView { id: h.user_id.to_string(), name: h.user_name.clone() },
+                    at: ts(h.at),
+                })
+                .collect(),
+            created_at: ts(e.row.created_at),
+            updated_at: ts(e.row.updated_at),
+            version: e.row.version,
+        }
+    }
+}
+
+fn location(e: &Entry) -> String {
+    format!("/api/v1/job-orders/{}/shortlist/{}", e.row.job_order_id, e.row.candidate_id)
+}
+
+pub async fn add_to_shortlist(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+    body: ApiJson<ShortlistAdd>,
+) -> Result<HttpResponse, ApiError> {
+    let job_order_id = parse_id(&id)?;
+    let body = body.into_inner();
+    let note = note(body.note.as_deref())?;
+    let (agency_id, user_id) = (caller.agency_id(), caller.user.id);
+    let entry = state
+        .db(move |conn| shortlist::add(conn, agency_id, user_id, job_order_id, &body.candidate_id, note.as_deref()))
+        .await?;
+    Ok(created(&EntryView::from(&entry), location(&entry), entry.row.version))
+}
+
+pub async fn list_shortlist(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let job_order_id = parse_id(&id)?;
+    let mut q = Query::from_request(&req)?;
+    let page = q.page();
+    let stages: Vec<&str> = Stage::ALL.iter().map(|s| s.as_str()).collect();
+    let stage = q.choice("stage", &stages, Stage::parse);
+    q.finish()?;
+    let agency_id = caller.agency_id();
+    let (rows, next) = state.db(move |conn| shortlist::list(conn, agency_id, job_order_id, stage, page)).await?;
+    Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(EntryView::from).collect(), next)))
+}
+
+pub async fn get_shortlisted(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ids: web::Path<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (job_order_id, candidate_id) = (parse_id(&ids.0)?, parse_id(&ids.1)?);
+    let agency_id = caller.agency_id();
+    let entry = state.db(move |conn| shortlist::find(conn, agency_id, job_order_id, candidate_id)).await?;
+    Ok(versioned(StatusCode::OK, &EntryView::from(&entry), entry.row.version))
+}
+
+pub async fn move_shortlisted(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ids: web::Path<(String, String)>,
+    req: HttpRequest,
+    body: ApiJson<StageChange>,
+) -> Result<HttpResponse, ApiError> {
+    let precondition = if_match(&req)?;
+    let (job_order_id, candidate_id) = (parse_id(&ids.0)?, parse_id(&ids.1)?);
+    let body = body.into_inner();
+    let note = note(body.note.as_deref())?;
+    let (agency_id, user_id) = (caller.agency_id(), caller.user.id);
+    let entry = state
+        .db(move |conn| {
+            shortlist::move_to(
+                conn,
+                agency_id,
+                user_id,
+                job_order_id,
+                candidate_id,
+                precondition.as_ref(),
+                body.stage,
+                note.as_deref(),
+            )
+        })
+        .await?;
+    Ok(versioned(StatusCode::OK, &EntryView::from(&entry), entry.row.version))
+}
+
+pub async fn remove_shortlisted(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ids: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let precondition = if_match(&req)?;
+    let (job_order_id, candidate_id) = (parse_id(&ids.0)?, parse_id(&ids.1)?);
+    let agency_id = caller.agency_id();
+    state.db(move |conn| shortlist::remove(conn, agency_id, job_order_id, candidate_id, precondition.as_ref())).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
