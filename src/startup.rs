@@ -90,6 +90,7 @@ impl Application {
             sandbox,
             matches: MatchIndex::default(),
         });
+        warm_match_index(state.clone());
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -113,6 +114,26 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Loads every agency's candidates into the match index in the background, so the first match
+/// after a start does not pay for it. Requests are served meanwhile; a match for an agency being
+/// loaded waits for it.
+fn warm_match_index(state: web::Data<AppState>) {
+    std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        let warmed = state.pool.get().map_err(anyhow::Error::from).and_then(|mut conn| {
+            let agencies = db::models::users::agency_ids(&mut conn)?;
+            for agency_id in &agencies {
+                state.matches.fresh(&mut conn, *agency_id)?;
+            }
+            Ok(agencies.len())
+        });
+        match warmed {
+            Ok(agencies) => tracing::info!(agencies, elapsed_ms = started.elapsed().as_millis() as u64, "match index loaded"),
+            Err(error) => tracing::warn!(%error, "match index not preloaded; it loads on the first match instead"),
+        }
+    });
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");

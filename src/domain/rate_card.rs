@@ -128,6 +128,11 @@ pub fn subject_key(skill_id: Option<i64>, family: Option<&str>) -> String {
     }
 }
 
+/// The words of a family or title: runs of letters and digits.
+pub fn words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+}
+
 /// Whether a role family names this role: "default" names every role, any other family names
 /// the roles whose title contains its words in order ("interface analyst").
 pub fn family_fits(family: &str, title: &str) -> bool {

@@ -219,7 +219,7 @@ pub fn applicable(
             .filter(|(_, family)| family_fits(family, title.unwrap_or_default()))
             .max_by_key(|(r, family)| {
                 let default = family.eq_ignore_ascii_case(crate::domain::rate_card::DEFAULT_FAMILY);
-                (!default, family.split_whitespace().count(), std::cmp::Reverse(r.id))
+                (!default, crate::domain::rate_card::words(family).len(), std::cmp::Reverse(r.id))
             })
             .map(|(r, _)| r)
     };

@@ -58,6 +58,11 @@ pub fn create_agency(conn: &mut DbConnection, name: &str) -> QueryResult<Agency>
         .get_result(conn)
 }
 
+/// Every agency's id: for start-up work done for all tenants (not for answering a request).
+pub fn agency_ids(conn: &mut DbConnection) -> QueryResult<Vec<i64>> {
+    agencies::table.select(agencies::id).order(agencies::id).load(conn)
+}
+
 pub fn agency(conn: &mut DbConnection, agency_id: i64) -> QueryResult<Agency> {
     agencies::table.find(agency_id).select(Agency::as_select()).first(conn)
 }
