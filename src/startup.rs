@@ -130,7 +130,9 @@ fn warm_match_index(state: web::Data<AppState>) {
             Ok(agencies.len())
         });
         match warmed {
-            Ok(agencies) => tracing::info!(agencies, elapsed_ms = started.elapsed().as_millis() as u64, "match index loaded"),
+            Ok(agencies) => {
+                tracing::info!(agencies, elapsed_ms = started.elapsed().as_millis() as u64, "match index loaded")
+            }
             Err(error) => tracing::warn!(%error, "match index not preloaded; it loads on the first match instead"),
         }
     });

@@ -82,7 +82,9 @@ impl FromRequest for AdminUser {
         Box::pin(async move {
             let user = user.await?;
             if user.user.role() != Role::Admin {
-                return Err(ApiError::Forbidden("Only an agency admin may do this (manage users or the rate card).".into()));
+                return Err(ApiError::Forbidden(
+                    "Only an agency admin may do this (manage users or the rate card).".into(),
+                ));
             }
             Ok(AdminUser(user))
         })

@@ -50,6 +50,9 @@ impl Entry {
     }
 }
 
+/// An event with its entry and the user who made it, as read.
+type EventRow = (i64, Option<String>, String, Option<String>, i64, String, NaiveDateTime);
+
 /// The agency's job order, or 404.
 fn job_order(conn: &mut DbConnection, agency_id: i64, job_order_id: i64) -> Result<(), ApiError> {
     job_orders::table
@@ -91,7 +94,7 @@ fn with_history(conn: &mut DbConnection, rows: Vec<EntryRow>) -> QueryResult<Vec
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();
-    let found: Vec<(i64, Option<String>, String, Option<String>, i64, String, NaiveDateTime)> = events::table
+    let found: Vec<EventRow> = events::table
         .inner_join(users::table)
         .filter(events::entry_id.eq_any(&ids))
         .order((events::entry_id, events::id))
