@@ -62,6 +62,53 @@ pub struct Held {
     pub years: Option<u16>,
 }
 
+/// A candidate's skills sorted by id, with a 64-bit summary (bit `id % 64` set for each) that
+/// answers most "does not hold it" questions without reading the list: a match asks that of
+/// every candidate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Skills {
+    held: Box<[Held]>,
+    mask: u64,
+}
+
+impl Skills {
+    fn bit(skill: u32) -> u64 {
+        1 << (skill % 64)
+    }
+
+    /// The years for a skill held (`Some(None)` when unknown), `None` when not held.
+    pub fn get(&self, skill: u32) -> Option<Option<i32>> {
+        if self.mask & Skills::bit(skill) == 0 {
+            return None;
+        }
+        self.held.binary_search_by_key(&skill, |h| h.skill).ok().map(|i| self.held[i].years.map(i32::from))
+    }
+
+    pub fn has(&self, skill: u32) -> bool {
+        self.get(skill).is_some()
+    }
+
+    pub fn held(&self) -> &[Held] {
+        &self.held
+    }
+}
+
+impl From<Vec<Held>> for Skills {
+    /// Sorts by skill; a skill listed twice keeps its first entry.
+    fn from(mut held: Vec<Held>) -> Self {
+        held.sort_by_key(|h| h.skill);
+        held.dedup_by_key(|h| h.skill);
+        let mask = held.iter().fold(0, |mask, h| mask | Skills::bit(h.skill));
+        Skills { held: held.into_boxed_slice(), mask }
+    }
+}
+
+impl FromIterator<Held> for Skills {
+    fn from_iter<I: IntoIterator<Item = Held>>(iter: I) -> Self {
+        iter.into_iter().collect::<Vec<_>>().into()
+    }
+}
+
 /// A candidate as the matcher sees it: small, because the match index keeps one per candidate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
@@ -75,13 +122,13 @@ pub struct Profile {
     pub min_rate_cents: Option<i64>,
     pub desired_rate_cents: Option<i64>,
     pub signals: Signals,
-    /// Skills sorted by id, including the ones implied by those held.
-    pub skills: Box<[Held]>,
+    /// Skills held, including the ones implied by those held.
+    pub skills: Skills,
 }
 
 impl Profile {
     fn years_of(&self, skill: u32) -> Option<Option<i32>> {
-        self.skills.binary_search_by_key(&skill, |h| h.skill).ok().map(|i| self.skills[i].years.map(i32::from))
+        self.skills.get(skill)
     }
 
     /// The rate the budget is held against: the minimum, else the desired rate.
@@ -396,7 +443,7 @@ fn median(mut rates: Vec<i64>) -> Option<i64> {
 pub fn market<'a>(profiles: impl Iterator<Item = &'a Profile>, needs: &[Need], rate_card: Option<i64>) -> Market {
     let required: Vec<&Need> = needs.iter().filter(|n| n.required).collect();
     let rates: Vec<i64> = profiles
-        .filter(|p| p.is_experienced() && p.status != Status::Archived)
+        .filter(|p| p.is_experienced() && p.status != Status::Archived && p.desired_rate_cents.is_some())
         .filter(|p| required.iter().all(|n| p.years_of(n.skill_id).is_some()))
         .filter_map(|p| p.desired_rate_cents)
         .collect();
@@ -450,10 +497,18 @@ pub fn rank(profiles: &[Profile], criteria: &Criteria, market: Market, ask: Ask)
     // (score in tenths, id, index): light enough to keep one per qualifying candidate.
     let mut scored: Vec<(i64, i64, usize)> = Vec::new();
     let mut filtered_out = 0;
+    // Above the largest what-if budget, an over-budget candidate needs no further look.
+    let widest = what_if.iter().map(|w| w.budget_cents).max();
     for (index, profile) in profiles.iter().enumerate() {
         if profile.status != Status::Active {
             excluded.count(Exclusion::Status);
             continue;
+        }
+        if let (Some(rate), Some(budget), Some(widest)) = (profile.floor_rate(), criteria.budget_cents, widest) {
+            if rate > budget && rate > widest {
+                excluded.count(Exclusion::OverBudget);
+                continue;
+            }
         }
         let (skill_fit, any_required) = fit(profile, &criteria.needs);
         if let Some(why) = exclusion(profile, criteria, criteria.budget_cents, any_required) {
@@ -660,6 +715,16 @@ mod tests {
         assert_eq!(out.what_if[1], WhatIf { percent: 25, budget_cents: 7_500, crossover: 1, experienced: 0 });
         let richer = rank(&people, &criteria(8_000), None, ALL);
         assert_eq!(richer.what_if[1].experienced, 2, "minimums of $95 and $100 fit $80 + 25%");
+    }
+
+    #[test]
+    fn skills_sharing_a_summary_bit_are_still_told_apart() {
+        let skills: Skills = vec![Held { skill: 65, years: Some(2) }, Held { skill: 3, years: None }].into();
+        assert_eq!(skills.get(65), Some(Some(2)));
+        assert_eq!(skills.get(3), Some(None));
+        assert_eq!(skills.get(1), None, "bit 1 is set by 65, the list says no");
+        assert_eq!(skills.get(4), None);
+        assert_eq!(skills.held().iter().map(|h| h.skill).collect::<Vec<_>>(), [3, 65]);
     }
 
     #[test]

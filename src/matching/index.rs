@@ -153,7 +153,7 @@ impl ProfileRow {
                 .into_iter()
                 .map(|s| s.kind)
                 .collect(),
-            skills: skills.into_boxed_slice(),
+            skills: skills.into(),
         }
     }
 }

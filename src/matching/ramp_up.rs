@@ -33,7 +33,7 @@ pub struct RampUp {
 /// The plan, chosen greedily: the certification that closes the most of what is left first
 /// (lowest id on a tie), until none closes anything more.
 pub fn plan(profile: &Profile, needs: &[Need], missing: &[usize], catalog: &Catalog) -> RampUp {
-    let held = |skill: u32| profile.skills.binary_search_by_key(&skill, |h| h.skill).is_ok();
+    let held = |skill: u32| profile.skills.has(skill);
     let mut to_learn: Vec<u32> =
         missing.iter().map(|&i| &needs[i]).filter(|n| n.healthcare).map(|n| n.skill_id).collect();
     if profile.healthcare_months == 0 {
