@@ -253,18 +253,28 @@ pub fn weigh(conn: &mut DbConnection, agency_id: i64, query: &Query) -> QueryRes
 }
 
 /// A candidate's relevance to the search, as a whole number.
+///
+/// On SQLite each term is an `IN` probe of the FTS5 table. On PostgreSQL the candidate's own
+/// document is read once (a primary-key lookup) and every term is tested against it: the `IN`
+/// form there made the planner hash every matching id of every term, for each search.
 pub fn score(dialect: Dialect, weighted: &[Weighted]) -> Fragment<BigInt> {
     // Not a bare `0`: both engines read a constant integer in ORDER BY as a column number.
     let mut out = Fragment::new().sql("(CAST(0 AS BIGINT)");
+    if dialect == Dialect::TsQuery && !weighted.is_empty() {
+        out = out.sql(" + COALESCE((SELECT CAST(0 AS BIGINT)");
+    }
     for w in weighted {
         for (field, weight) in [(Field::Profile, 2 * w.weight), (Field::Resume, w.weight)] {
-            out = out
-                .sql(" + CASE WHEN ")
-                .append(engine_match(dialect, w.atom.render(dialect, field)))
-                .sql(" THEN ")
-                .int(weight)
-                .sql(" ELSE 0 END");
+            let native = w.atom.render(dialect, field);
+            let test = match dialect {
+                Dialect::Fts5 => engine_match(dialect, native),
+                Dialect::TsQuery => Fragment::new().sql("s.document @@ CAST(").text(native).sql(" AS tsquery)"),
+            };
+            out = out.sql(" + CASE WHEN ").append(test).sql(" THEN ").int(weight).sql(" ELSE 0 END");
         }
+    }
+    if dialect == Dialect::TsQuery && !weighted.is_empty() {
+        out = out.sql(" FROM candidate_search s WHERE s.candidate_id = candidates.id), 0)");
     }
     out.sql(")")
 }
