@@ -167,6 +167,10 @@ async fn a_well_funded_hospital_sees_experienced_people_lead() {
     assert_eq!(two["total_matches"], 6);
     let strict = matches(&app, &s.access, &job, "?min_score=100").await;
     assert!(strict["matches"].as_array().unwrap().is_empty());
+    let fifth = answer["matches"][4]["score"].as_f64().unwrap();
+    let at_fifth = matches(&app, &s.access, &job, &format!("?min_score={fifth}")).await;
+    assert!(at_fifth["matches"].as_array().unwrap().len() >= 5, "a decimal min_score keeps scores equal to it");
+    assert!(at_fifth["matches"].as_array().unwrap().iter().all(|m| m["score"].as_f64().unwrap() >= fifth));
 }
 
 #[actix_web::test]
@@ -379,7 +383,14 @@ async fn bad_match_requests_are_refused_and_write_nothing() {
         reply.problem(status);
         assert!(reply.error_fields().contains(&field.to_owned()), "{body} → {:?}", reply.error_fields());
     }
-    for query in ["?limit=0", "?limit=101", "?segment=veteran", "?min_score=101", "?experienced_rate_cents=abc"] {
+    for query in [
+        "?limit=0",
+        "?limit=101",
+        "?segment=veteran",
+        "?min_score=101",
+        "?min_score=NaN",
+        "?experienced_rate_cents=abc",
+    ] {
         let reply = app.get(&format!("/api/v1/job-orders/{job}/matches{query}"), &s.access).await;
         reply.problem(400);
     }

@@ -497,6 +497,8 @@ pub fn rank(profiles: &[Profile], criteria: &Criteria, market: Market, ask: Ask)
     // (score in tenths, id, index): light enough to keep one per qualifying candidate.
     let mut scored: Vec<(i64, i64, usize)> = Vec::new();
     let mut filtered_out = 0;
+    // Scores are compared in tenths; the tolerance keeps 72.3 from reading as 722.99….
+    let min_tenths = (ask.min_score * 10.0 - 1e-6).ceil() as i64;
     // Above the largest what-if budget, an over-budget candidate needs no further look.
     let widest = what_if.iter().map(|w| w.budget_cents).max();
     for (index, profile) in profiles.iter().enumerate() {
@@ -532,7 +534,7 @@ pub fn rank(profiles: &[Profile], criteria: &Criteria, market: Market, ask: Ask)
             rate_fit: rate_fit(profile, criteria.budget_cents),
         };
         let score_tenths = (parts.score(&weights) * 10.0).round() as i64;
-        if (score_tenths as f64) < ask.min_score * 10.0 || ask.segment.is_some_and(|s| s != segment_of(profile)) {
+        if score_tenths < min_tenths || ask.segment.is_some_and(|s| s != segment_of(profile)) {
             filtered_out += 1;
             continue;
         }

@@ -268,7 +268,7 @@ fn view(answer: Answer, job_order_id: Option<i64>) -> MatchesView {
 fn ask(req: &HttpRequest) -> Result<(Ask, Option<i64>), ApiError> {
     let mut q = Query::from_request(req)?;
     let limit = q.int("limit", 1, MAX_LIMIT).unwrap_or(DEFAULT_LIMIT) as usize;
-    let min_score = q.int("min_score", 0, 100).unwrap_or(0) as f64;
+    let min_score = q.decimal("min_score", 0.0, 100.0).unwrap_or(0.0);
     let segment = q.choice("segment", &["crossover", "experienced"], Segment::parse);
     let experienced_rate = q.int("experienced_rate_cents", 1, crate::domain::validate::MAX_CENTS);
     q.finish()?;

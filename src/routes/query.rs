@@ -72,6 +72,18 @@ impl Query {
         }
     }
 
+    /// A number from `min` to `max`, decimals allowed ("72.5").
+    pub fn decimal(&mut self, name: &str, min: f64, max: f64) -> Option<f64> {
+        let raw = self.one(name)?;
+        match raw.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() && (min..=max).contains(&v) => Some(v),
+            _ => {
+                self.fail(name, format!("must be a number from {min} to {max}"));
+                None
+            }
+        }
+    }
+
     pub fn cents(&mut self, name: &str) -> Option<i64> {
         self.int(name, 0, crate::domain::validate::MAX_CENTS)
     }
