@@ -57,6 +57,8 @@ pub struct Settings {
     pub db_busy_timeout_ms: u32,
     pub workers: usize,
     pub shutdown_timeout: Duration,
+    /// An agency's match index is dropped from memory after this long without a match.
+    pub match_index_idle: Duration,
     pub log_format: LogFormat,
 }
 
@@ -153,6 +155,7 @@ impl Settings {
             db_busy_timeout_ms: number("DB_BUSY_TIMEOUT_MS", 5_000, 0, 600_000)? as u32,
             workers: number("WORKERS", cpus, 1, 256)? as usize,
             shutdown_timeout: Duration::from_secs(number("SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 3_600)?),
+            match_index_idle: Duration::from_secs(number("MATCH_INDEX_IDLE_SECONDS", 3_600, 0, 2_592_000)?),
             log_format,
         })
     }

@@ -88,7 +88,7 @@ impl Application {
             settings: settings.clone(),
             dummy_hash,
             sandbox,
-            matches: MatchIndex::default(),
+            matches: MatchIndex::new(settings.match_index_idle),
         });
         warm_match_index(state.clone());
         let server = HttpServer::new(move || {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{restart_on, spawn_app, spawn_two_instances, TestApp};
+use common::{restart_on, spawn_app, spawn_app_with, spawn_two_instances, TestApp};
 use serde_json::{json, Value};
 
 struct Person<'a> {
@@ -410,4 +410,20 @@ async fn another_agencys_job_order_and_candidates_stay_out_of_reach() {
     assert_eq!(names(&matches(&app, &mine.access, &job, "").await), ["Mine"]);
     let adhoc = app.post("/api/v1/matches", &theirs.access, json!({"required_skills": [{"name": "Epic"}]})).await;
     assert_eq!(names(adhoc.ok(200)), ["Theirs"]);
+}
+
+/// With every idle index dropped at once, each match reloads its agency: same answers.
+#[actix_web::test]
+async fn an_index_dropped_for_idleness_reloads_with_the_same_answers() {
+    let app = spawn_app_with(&[("MATCH_INDEX_IDLE_SECONDS", "0")]).await;
+    let (mine, theirs) = app.two_agencies().await;
+    let job = job_order(&app, &mine.access, 6_000, json!({})).await;
+    let id = add(&app, &mine.access, &person("Mine", 60, 0, 5_000, 5_500, EXPERT)).await;
+    let before = matches(&app, &mine.access, &job, "").await;
+    assert_eq!(names(&before), ["Mine"]);
+    let adhoc = json!({"required_skills": [{"name": "Epic"}]});
+    app.post("/api/v1/matches", &theirs.access, adhoc).await.ok(200);
+    assert_eq!(matches(&app, &mine.access, &job, "").await, before);
+    app.patch(&format!("/api/v1/candidates/{id}"), &mine.access, json!({"full_name": "Mine Renamed"})).await.ok(200);
+    assert_eq!(names(&matches(&app, &mine.access, &job, "").await), ["Mine Renamed"]);
 }

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 
@@ -158,10 +159,40 @@ impl ProfileRow {
     }
 }
 
-/// The indexes of every agency that has asked for a match since start-up.
-#[derive(Default)]
+/// One agency's index and when a match last used it.
+struct Slot {
+    index: Arc<RwLock<AgencyIndex>>,
+    used: Instant,
+}
+
+/// The indexes of the agencies matched recently; one idle for longer than `idle` is dropped
+/// (and reloaded by its next match), so memory follows the agencies in use.
 pub struct MatchIndex {
-    agencies: Mutex<HashMap<i64, Arc<RwLock<AgencyIndex>>>>,
+    agencies: Mutex<HashMap<i64, Slot>>,
+    idle: Duration,
+}
+
+impl MatchIndex {
+    pub fn new(idle: Duration) -> MatchIndex {
+        MatchIndex { agencies: Mutex::new(HashMap::new()), idle }
+    }
+
+    /// The agency's index, marked as used now, after dropping the ones idle too long that no
+    /// match is reading.
+    fn slot(&self, agency_id: i64, now: Instant) -> Arc<RwLock<AgencyIndex>> {
+        let mut agencies = self.agencies.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        agencies.retain(|id, slot| {
+            *id == agency_id || now.duration_since(slot.used) <= self.idle || Arc::strong_count(&slot.index) > 1
+        });
+        let slot = agencies.entry(agency_id).or_insert_with(|| Slot { index: Arc::default(), used: now });
+        slot.used = now;
+        slot.index.clone()
+    }
+
+    /// How many agencies are held in memory.
+    pub fn agencies_held(&self) -> usize {
+        self.agencies.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).len()
+    }
 }
 
 /// A read view of one agency's index, up to date as of the moment it was taken.
@@ -178,10 +209,7 @@ impl Fresh {
 impl MatchIndex {
     /// The agency's index with every change committed before this call applied.
     pub fn fresh(&self, conn: &mut DbConnection, agency_id: i64) -> QueryResult<Fresh> {
-        let index = {
-            let mut agencies = self.agencies.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            agencies.entry(agency_id).or_default().clone()
-        };
+        let index = self.slot(agency_id, Instant::now());
         let seq = changes::current(conn, agency_id)?;
         let behind = |i: &AgencyIndex| i.seq.is_none_or(|s| s < seq);
         let stale = behind(&index.read().unwrap_or_else(|poisoned| poisoned.into_inner()));
@@ -193,5 +221,25 @@ impl MatchIndex {
             }
         }
         Ok(Fresh { index })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idle_agencies_are_dropped_unless_in_use() {
+        let index = MatchIndex::new(Duration::from_secs(60));
+        let start = Instant::now();
+        index.slot(1, start);
+        let held = index.slot(2, start);
+        index.slot(3, start + Duration::from_secs(30));
+        assert_eq!(index.agencies_held(), 3);
+        index.slot(3, start + Duration::from_secs(61));
+        assert_eq!(index.agencies_held(), 2, "agency 1 went idle; agency 2 is still being read");
+        drop(held);
+        index.slot(3, start + Duration::from_secs(62));
+        assert_eq!(index.agencies_held(), 1);
     }
 }
