@@ -129,6 +129,8 @@ async fn a_clinic_that_cannot_afford_experienced_rates_gets_skilled_crossover_pe
     let explanation = top["explanation"].as_str().unwrap();
     assert!(explanation.starts_with("Jordan Trained is a crossover match"), "{explanation}");
     assert!(explanation.contains("would come down 5.00 an hour"), "{explanation}");
+    let first_step = top["ramp_up"]["steps"][0]["name"].as_str().unwrap();
+    assert!(explanation.contains(&format!("With {first_step}")), "the plan is in the pitch: {explanation}");
     let weak = &answer["matches"][2];
     assert_eq!(weak["missing_skills"].as_array().unwrap().len(), 2);
     assert_eq!(weak["missing_skills"][0], json!({"name": "Epic", "required": true, "healthcare": true}));

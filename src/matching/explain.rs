@@ -43,17 +43,20 @@ pub struct Facts<'a> {
     pub needs: &'a [Need],
     pub budget_cents: Option<i64>,
     pub ramp_up_months: Option<i32>,
+    /// The certifications or trainings of the ramp-up plan, in order.
+    pub ramp_up_steps: &'a [String],
 }
 
 pub fn explain(f: &Facts<'_>) -> String {
     let m = f.found;
     let required = f.needs.iter().filter(|n| n.required).count();
-    let covered_required = m.matched.iter().filter(|(i, _)| f.needs[*i].required).count();
     let named = |(i, years): &(usize, Option<i32>)| match years {
         Some(y) if *y > 0 => format!("{} ({} yr{})", f.needs[*i].name, y, if *y == 1 { "" } else { "s" }),
         _ => f.needs[*i].name.clone(),
     };
-    let matched: Vec<String> = m.matched.iter().map(named).collect();
+    let listed = |required: bool| -> Vec<String> {
+        m.matched.iter().filter(|(i, _)| f.needs[*i].required == required).map(named).collect()
+    };
     let missing: Vec<String> = m.missing.iter().map(|&i| f.needs[i].name.clone()).collect();
     let mut out = format!(
         "{} is a{} match (score {}.{}): ",
@@ -65,13 +68,23 @@ pub fn explain(f: &Facts<'_>) -> String {
         m.score_tenths / 10,
         m.score_tenths % 10
     );
-    if required > 0 {
-        out.push_str(&format!("covers {covered_required} of {required} required skills"));
-    } else {
-        out.push_str(&format!("covers {} of {} skills", m.matched.len(), f.needs.len()));
+    let nice = f.needs.len() - required;
+    let mut covers = Vec::new();
+    for (is_required, total, what) in [(true, required, "required skills"), (false, nice, "nice-to-have")] {
+        if total == 0 {
+            continue;
+        }
+        let held = listed(is_required);
+        let mut part = format!("{} of {total} {what}", held.len());
+        if !held.is_empty() {
+            part.push_str(&format!(" ({})", list(&held)));
+        }
+        covers.push(part);
     }
-    if !matched.is_empty() {
-        out.push_str(&format!(" ({})", list(&matched)));
+    if covers.is_empty() {
+        out.push_str("no skills were asked for");
+    } else {
+        out.push_str(&format!("covers {}", covers.join(" and ")));
     }
     if !missing.is_empty() {
         out.push_str(&format!(", not yet {}", list(&missing)));
@@ -106,7 +119,11 @@ pub fn explain(f: &Facts<'_>) -> String {
         _ => {}
     }
     if let Some(months) = f.ramp_up_months {
-        out.push_str(&format!(" About {months} month{} to productive.", if months == 1 { "" } else { "s" }));
+        let plural = if months == 1 { "" } else { "s" };
+        match f.ramp_up_steps {
+            [] => out.push_str(&format!(" About {months} month{plural} to productive.")),
+            steps => out.push_str(&format!(" With {}, about {months} month{plural} to productive.", list(steps))),
+        }
     }
     out
 }
@@ -114,6 +131,66 @@ pub fn explain(f: &Facts<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::domain::matching::{Parts, Skills};
+
+    #[test]
+    fn an_explanation_says_what_is_covered_missing_and_what_it_costs() {
+        let need = |name: &str, required: bool| Need {
+            skill_id: 1,
+            name: name.into(),
+            weight: 5,
+            min_years: 0,
+            required,
+            healthcare: true,
+        };
+        let needs = [need("Epic", true), need("HL7 v2", true), need("SQL", false)];
+        let profile = Profile {
+            id: 7,
+            status: crate::domain::candidate::Status::Active,
+            remote_ok: true,
+            region: None,
+            it_months: 96,
+            healthcare_months: 0,
+            min_rate_cents: Some(5_500),
+            desired_rate_cents: Some(6_500),
+            signals: [SignalKind::HealthcareTraining].into_iter().collect(),
+            skills: Skills::default(),
+        };
+        let parts = Parts {
+            skill_fit: 0.0,
+            it_breadth: 0.0,
+            healthcare_experience: 0.0,
+            crossover_signals: 0.0,
+            rate_fit: 0.0,
+        };
+        let found = Match {
+            candidate_id: 7,
+            score_tenths: 743,
+            parts,
+            segment: Segment::Crossover,
+            matched: vec![(0, Some(1)), (2, Some(8))],
+            missing: vec![1],
+            within_budget: false,
+        };
+        let steps = ["CHTS-IS".to_owned()];
+        let text = explain(&Facts {
+            full_name: "Jordan Lee",
+            profile: &profile,
+            found: &found,
+            needs: &needs,
+            budget_cents: Some(6_000),
+            ramp_up_months: Some(3),
+            ramp_up_steps: &steps,
+        });
+        assert_eq!(
+            text,
+            "Jordan Lee is a crossover match (score 74.3): covers 1 of 2 required skills (Epic (1 yr)) and \
+             1 of 1 nice-to-have (SQL (8 yrs)), not yet HL7 v2. 8 years in IT, none yet in healthcare. \
+             Jordan has completed healthcare training. Asks 65.00 an hour, minimum 55.00 an hour, against a \
+             budget of 60.00 an hour: would come down 5.00 an hour. With CHTS-IS, about 3 months to productive."
+        );
+    }
 
     #[test]
     fn money_and_spans_read_naturally() {

@@ -244,6 +244,10 @@ pub fn run(
             })
             .collect();
         let plan = plans.remove(&m.candidate_id);
+        let steps: Vec<String> = plan
+            .as_ref()
+            .map(|(_, view)| view.steps.iter().map(|(name, _)| name.clone()).collect())
+            .unwrap_or_default();
         let explanation = explain::explain(&explain::Facts {
             full_name: &candidate.row.full_name,
             profile,
@@ -251,6 +255,7 @@ pub fn run(
             needs: &criteria.needs,
             budget_cents: criteria.budget_cents,
             ramp_up_months: plan.as_ref().map(|(p, _)| p.estimated_months),
+            ramp_up_steps: &steps,
         });
         found.push(Found { found: m.clone(), candidate, matched, ramp_up: plan.map(|(_, v)| v), explanation });
     }
