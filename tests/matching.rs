@@ -113,6 +113,7 @@ async fn a_clinic_that_cannot_afford_experienced_rates_gets_skilled_crossover_pe
     assert_eq!(top["min_rate_cents"], 5_500);
     assert_eq!(top["within_budget"], false, "asks $65 against $60");
     assert_eq!(top["concession_cents"], 500);
+    assert_eq!(top["shortlist_stage"], Value::Null);
     let parts = &top["parts"];
     let sum: f64 = ["skill_fit", "it_breadth", "healthcare_experience", "crossover_signals", "rate_fit"]
         .iter()
@@ -350,6 +351,7 @@ async fn ad_hoc_criteria_match_without_a_job_order() {
     let answer = app.post("/api/v1/matches?limit=5", &s.access, body).await.ok(200).clone();
     assert_eq!(answer["job_order_id"], Value::Null);
     assert_eq!(answer["budget_source"], "request");
+    assert_eq!(answer["matches"][0]["shortlist_stage"], Value::Null, "no job order, no shortlist");
     assert_eq!(names(&answer), ["Sam Plain"]);
     let epic = &answer["matches"][0]["matched_skills"][0];
     assert_eq!((epic["name"].as_str(), epic["via"].as_str()), (Some("Epic"), Some("Epic Cadence")), "{epic}");

@@ -53,7 +53,11 @@ async fn a_candidate_moves_from_shortlist_to_placement_with_a_history() {
     app.post(&list, &s.access, json!({"candidate_id": candidate})).await.problem(409);
 
     let one = format!("{list}/{candidate}");
+    let matches = app.get(&format!("/api/v1/job-orders/{job}/matches"), &s.access).await.ok(200).clone();
+    assert_eq!(matches["matches"][0]["shortlist_stage"], "shortlisted", "a match shows where it stands");
     app.patch(&one, &rita, json!({"stage": "submitted"})).await.ok(200);
+    let matches = app.get(&format!("/api/v1/job-orders/{job}/matches"), &s.access).await.ok(200).clone();
+    assert_eq!(matches["matches"][0]["shortlist_stage"], "submitted");
     // Skipping ahead is fine; going back is not.
     app.patch(&one, &s.access, json!({"stage": "offered", "note": "offer at $58"})).await.ok(200);
     app.patch(&one, &s.access, json!({"stage": "interviewing"})).await.problem(409);

@@ -12,8 +12,8 @@ use std::collections::HashMap;
 use crate::db::models::candidates::{self, Candidate};
 use crate::db::models::job_orders::JobOrder;
 use crate::db::models::rate_card::{self, RateCardEntry};
-use crate::db::models::resumes;
 use crate::db::models::skills::SkillRef;
+use crate::db::models::{resumes, shortlist};
 use crate::db::DbConnection;
 use crate::domain::matching::{self, region_of, Ask, Basis, Criteria, Market, Match, Need, Outcome, Segment};
 use crate::domain::skills::normalize;
@@ -45,6 +45,8 @@ impl BudgetSource {
 /// A role to match: a job order's, or one described in the request.
 #[derive(Debug, Clone)]
 pub struct Role {
+    /// The job order this role is, when it is one: its shortlist is shown beside the matches.
+    pub job_order_id: Option<i64>,
     pub title: Option<String>,
     pub needs: Vec<Need>,
     pub budget_cents: Option<i64>,
@@ -95,6 +97,7 @@ impl Role {
             (None, None) => BudgetSource::None,
         };
         Role {
+            job_order_id: Some(j.row.id),
             title: Some(j.row.title.clone()),
             needs: Role::from_skills(skills),
             budget_cents: j.effective_max_rate_cents(),
@@ -131,6 +134,8 @@ pub struct Found {
     pub matched: Vec<MatchedSkill>,
     pub ramp_up: Option<RampUpView>,
     pub explanation: String,
+    /// The candidate's stage on the job order's shortlist, if they are on it.
+    pub shortlist_stage: Option<String>,
 }
 
 /// A ramp-up plan with skill names.
@@ -210,6 +215,10 @@ pub fn run(
         .filter_map(|(id, json)| Some((id, serde_json::from_str(&json).ok()?)))
         .collect();
     let mut people: HashMap<i64, Candidate> = people.into_iter().map(|c| (c.row.id, c)).collect();
+    let mut stages = match role.job_order_id {
+        Some(job_order_id) => shortlist::stages(conn, agency_id, job_order_id, &ids)?,
+        None => HashMap::new(),
+    };
     let mut found = Vec::new();
     for m in &outcome.matches {
         // A candidate deleted since the index was read is left out.
@@ -257,7 +266,14 @@ pub fn run(
             ramp_up_months: plan.as_ref().map(|(p, _)| p.estimated_months),
             ramp_up_steps: &steps,
         });
-        found.push(Found { found: m.clone(), candidate, matched, ramp_up: plan.map(|(_, v)| v), explanation });
+        found.push(Found {
+            found: m.clone(),
+            candidate,
+            matched,
+            ramp_up: plan.map(|(_, v)| v),
+            explanation,
+            shortlist_stage: stages.remove(&m.candidate_id),
+        });
     }
     Ok(Answer { role, outcome, rate_card: card, found })
 }

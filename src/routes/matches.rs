@@ -105,6 +105,7 @@ struct MatchView {
     crossover_signals: Vec<crate::domain::candidate::Signal>,
     ramp_up: Option<RampUpView>,
     explanation: String,
+    shortlist_stage: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -209,6 +210,7 @@ fn match_view(f: Found, needs: &[crate::domain::matching::Need], weights: &Weigh
             estimated_months_to_productive: r.estimated_months,
         }),
         explanation: f.explanation,
+        shortlist_stage: f.shortlist_stage,
     }
 }
 
@@ -322,6 +324,7 @@ fn resolve_role(conn: &mut crate::db::DbConnection, agency_id: i64, d: RoleDraft
         return Err(ApiError::Validation(errors));
     }
     Ok(Role {
+        job_order_id: None,
         title: d.title,
         needs: Role::from_skills(skills),
         budget_source: if d.budget_cents.is_some() { BudgetSource::Request } else { BudgetSource::None },

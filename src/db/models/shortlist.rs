@@ -122,6 +122,22 @@ fn with_history(conn: &mut DbConnection, rows: Vec<EntryRow>) -> QueryResult<Vec
         .collect())
 }
 
+/// The stage of each of these candidates on the job order's shortlist, for those on it.
+pub fn stages(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    job_order_id: i64,
+    candidate_ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> = entries::table
+        .filter(entries::agency_id.eq(agency_id))
+        .filter(entries::job_order_id.eq(job_order_id))
+        .filter(entries::candidate_id.eq_any(candidate_ids))
+        .select((entries::candidate_id, entries::stage))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Puts the agency's candidate on the job order's shortlist.
 pub fn add(
     conn: &mut DbConnection,
