@@ -277,6 +277,17 @@ pub struct Weights {
 }
 
 impl Parts {
+    /// The parts of a candidate's score, given their skill fit and the budget.
+    fn of(profile: &Profile, skill_fit: f64, budget: Option<i64>) -> Parts {
+        Parts {
+            skill_fit,
+            it_breadth: (f64::from(profile.it_months.max(0)) / 120.0).min(1.0),
+            healthcare_experience: (f64::from(profile.healthcare_months.max(0)) / 60.0).min(1.0),
+            crossover_signals: signal_strength(profile.signals),
+            rate_fit: rate_fit(profile, budget),
+        }
+    }
+
     /// The score, 0–100: each part times its weight.
     pub fn score(&self, w: &Weights) -> f64 {
         self.skill_fit * w.skill_fit
@@ -526,13 +537,7 @@ pub fn rank(profiles: &[Profile], criteria: &Criteria, market: Market, ask: Ask)
             }
             continue;
         }
-        let parts = Parts {
-            skill_fit,
-            it_breadth: (f64::from(profile.it_months.max(0)) / 120.0).min(1.0),
-            healthcare_experience: (f64::from(profile.healthcare_months.max(0)) / 60.0).min(1.0),
-            crossover_signals: signal_strength(profile.signals),
-            rate_fit: rate_fit(profile, criteria.budget_cents),
-        };
+        let parts = Parts::of(profile, skill_fit, criteria.budget_cents);
         let score_tenths = (parts.score(&weights) * 10.0).round() as i64;
         if score_tenths < min_tenths || ask.segment.is_some_and(|s| s != segment_of(profile)) {
             filtered_out += 1;
@@ -552,17 +557,10 @@ pub fn rank(profiles: &[Profile], criteria: &Criteria, market: Market, ask: Ask)
         .map(|(score_tenths, _, index)| {
             let profile = &profiles[index];
             let (matched, missing) = coverage(profile, &criteria.needs);
-            let (skill_fit, _) = fit(profile, &criteria.needs);
             Match {
                 candidate_id: profile.id,
                 score_tenths,
-                parts: Parts {
-                    skill_fit,
-                    it_breadth: (f64::from(profile.it_months.max(0)) / 120.0).min(1.0),
-                    healthcare_experience: (f64::from(profile.healthcare_months.max(0)) / 60.0).min(1.0),
-                    crossover_signals: signal_strength(profile.signals),
-                    rate_fit: rate_fit(profile, criteria.budget_cents),
-                },
+                parts: Parts::of(profile, fit(profile, &criteria.needs).0, criteria.budget_cents),
                 segment: segment_of(profile),
                 matched,
                 missing,

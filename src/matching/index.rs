@@ -136,11 +136,8 @@ impl ProfileRow {
             .flat_map(|h| catalog.implies(h.skill).iter().map(move |&skill| Held { skill, years: h.years }))
             .collect();
         skills.extend(implied);
-        // Per skill, the most years (Some beats None) sorts last; keep that one.
-        skills.sort_unstable_by(|a, b| a.skill.cmp(&b.skill).then(a.years.cmp(&b.years)));
-        skills.reverse();
-        skills.dedup_by_key(|h| h.skill);
-        skills.reverse();
+        // Per skill, the most years (Some beats None) first: `Skills` keeps the first of each.
+        skills.sort_unstable_by(|a, b| a.skill.cmp(&b.skill).then(b.years.cmp(&a.years)));
         Profile {
             id: self.id,
             status: Status::parse(&self.status).unwrap_or(Status::Archived),

@@ -20,7 +20,6 @@ use crate::domain::skills::normalize;
 use crate::error::ApiError;
 use crate::resume::extract::{Evidence, Extraction};
 use index::MatchIndex;
-use ramp_up::RampUp;
 
 /// Where the budget came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,7 +166,7 @@ pub fn run(
     let required: Vec<i64> = role.needs.iter().filter(|n| n.required).map(|n| i64::from(n.skill_id)).collect();
     let card = rate_card::applicable(conn, agency_id, &required, role.title.as_deref())?;
     let fresh = index.fresh(conn, agency_id)?;
-    let (outcome, mut plans, holders) = {
+    let (outcome, mut plans, implying, profiles_of) = {
         let agency = fresh.read();
         let profiles = agency.profiles();
         let mut market =
@@ -178,7 +177,7 @@ pub fn run(
         let outcome = matching::rank(profiles, &criteria, market, ask);
         let catalog = agency.catalog();
         let by_id = |id: i64| profiles.binary_search_by_key(&id, |p| p.id).ok().map(|i| &profiles[i]);
-        let mut plans: HashMap<i64, (RampUp, RampUpView)> = HashMap::new();
+        let mut plans: HashMap<i64, RampUpView> = HashMap::new();
         for m in outcome.matches.iter().filter(|m| m.segment == Segment::Crossover) {
             if let Some(profile) = by_id(m.candidate_id) {
                 let plan = ramp_up::plan(profile, &criteria.needs, &m.missing, catalog);
@@ -189,24 +188,17 @@ pub fn run(
                     on_the_job: names(&plan.on_the_job),
                     estimated_months: plan.estimated_months,
                 };
-                plans.insert(m.candidate_id, (plan, view));
+                plans.insert(m.candidate_id, view);
             }
         }
         // For each match, which skill the candidate holds covers each need: the need itself or
         // one that implies it.
-        let holders: HashMap<u32, Vec<u32>> = criteria
-            .needs
-            .iter()
-            .map(|n| {
-                let implying = catalog.implying(n.skill_id);
-                (n.skill_id, implying)
-            })
-            .collect();
+        let implying: HashMap<u32, Vec<u32>> =
+            criteria.needs.iter().map(|n| (n.skill_id, catalog.implying(n.skill_id))).collect();
         let profiles_of: HashMap<i64, matching::Profile> =
             outcome.matches.iter().filter_map(|m| Some((m.candidate_id, by_id(m.candidate_id)?.clone()))).collect();
-        (outcome, plans, (holders, profiles_of))
+        (outcome, plans, implying, profiles_of)
     };
-    let (implying, profiles_of) = holders;
     let ids: Vec<i64> = outcome.matches.iter().map(|m| m.candidate_id).collect();
     let people = candidates::find_many(conn, agency_id, &ids)?;
     let resume_ids: Vec<i64> = people.iter().filter_map(|c| c.row.current_resume_id).collect();
@@ -253,24 +245,22 @@ pub fn run(
             })
             .collect();
         let plan = plans.remove(&m.candidate_id);
-        let steps: Vec<String> = plan
-            .as_ref()
-            .map(|(_, view)| view.steps.iter().map(|(name, _)| name.clone()).collect())
-            .unwrap_or_default();
+        let steps: Vec<String> =
+            plan.as_ref().map(|view| view.steps.iter().map(|(name, _)| name.clone()).collect()).unwrap_or_default();
         let explanation = explain::explain(&explain::Facts {
             full_name: &candidate.row.full_name,
             profile,
             found: m,
             needs: &criteria.needs,
             budget_cents: criteria.budget_cents,
-            ramp_up_months: plan.as_ref().map(|(p, _)| p.estimated_months),
+            ramp_up_months: plan.as_ref().map(|view| view.estimated_months),
             ramp_up_steps: &steps,
         });
         found.push(Found {
             found: m.clone(),
             candidate,
             matched,
-            ramp_up: plan.map(|(_, v)| v),
+            ramp_up: plan,
             explanation,
             shortlist_stage: stages.remove(&m.candidate_id),
         });
