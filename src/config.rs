@@ -53,6 +53,9 @@ pub struct Settings {
     pub extractor_memory_bytes: u64,
     pub login_max_failures: u32,
     pub login_lockout: Duration,
+    /// Password hashes computed at once; the rest wait briefly or are refused (503). Half the
+    /// cores when unset.
+    pub password_hash_concurrency: Option<usize>,
     pub db_pool_size: u32,
     pub db_busy_timeout_ms: u32,
     pub workers: usize,
@@ -151,6 +154,10 @@ impl Settings {
             extractor_memory_bytes: number("EXTRACTOR_MEMORY_MB", 512, 64, 16_384)? * 1024 * 1024,
             login_max_failures: number("LOGIN_MAX_FAILURES", 5, 1, 100)? as u32,
             login_lockout: Duration::from_secs(number("LOGIN_LOCKOUT_SECONDS", 60, 1, 3_600)?),
+            password_hash_concurrency: match get("PASSWORD_HASH_CONCURRENCY") {
+                None => None,
+                Some(_) => Some(number("PASSWORD_HASH_CONCURRENCY", 1, 1, 256)? as usize),
+            },
             db_pool_size: number("DB_POOL_SIZE", 8, 1, 256)? as u32,
             db_busy_timeout_ms: number("DB_BUSY_TIMEOUT_MS", 5_000, 0, 600_000)? as u32,
             workers: number("WORKERS", cpus, 1, 256)? as usize,

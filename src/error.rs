@@ -1,15 +1,22 @@
-//! Every error a client can see, as RFC 9457 `application/problem+json`.
+//! Every error a client can see, as RFC 9457 `application/problem+json`, and every conversion
+//! into it: this is the only place where an error becomes a status code.
 //!
-//! Error policy: model functions return `diesel::QueryResult`; handlers and extractors return
-//! [`ApiError`]; start-up code uses `anyhow`. A 4xx says exactly what to fix. A 5xx says nothing
-//! internal: its cause is logged here, once, and the body carries only the request id.
+//! Error policy: model functions return `diesel::QueryResult` or `db::WriteError`; services
+//! return `service::Error`; handlers and extractors return [`ApiError`]; start-up code and the
+//! command line use `anyhow`. A 4xx says exactly what to fix. A 5xx says nothing internal: its
+//! cause is logged here, once, inside the request's span (which carries the request id the
+//! client sees in `X-Request-Id`).
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+use crate::db::WriteError;
 pub use crate::domain::validate::FieldError;
 use crate::domain::validate::Invalid;
+use crate::resume::intake::ReadError;
+use crate::service;
+use crate::state::{Overloaded, Unavailable};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -35,8 +42,9 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
-    #[error("service unavailable: {0}")]
-    Unavailable(String),
+    /// Try again shortly: `detail` is safe to show; `cause` is only logged.
+    #[error("service unavailable: {detail}")]
+    Unavailable { detail: String, retry_after_secs: u64, cause: Option<String> },
     #[error("internal error: {0:#}")]
     Internal(anyhow::Error),
 }
@@ -69,7 +77,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::Validation(_) => "validation",
             ApiError::TooManyRequests { .. } => "too-many-requests",
-            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Unavailable { .. } => "unavailable",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -87,7 +95,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
             ApiError::Validation(_) => "Validation failed",
             ApiError::TooManyRequests { .. } => "Too many requests",
-            ApiError::Unavailable(_) => "Service unavailable",
+            ApiError::Unavailable { .. } => "Service unavailable",
             ApiError::Internal(_) => "Internal server error",
         }
     }
@@ -113,7 +121,9 @@ impl ApiError {
             ApiError::TooManyRequests { retry_after_secs } => {
                 format!("Too many failed attempts. Try again in {retry_after_secs} seconds.")
             }
-            ApiError::Unavailable(why) => why.clone(),
+            ApiError::Unavailable { detail, retry_after_secs, .. } => {
+                format!("{detail} Try again in {retry_after_secs} second(s).")
+            }
             ApiError::Internal(_) => "Something went wrong on our side. It has been logged.".into(),
         }
     }
@@ -153,15 +163,19 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        if let ApiError::Internal(cause) = self {
-            tracing::error!(error = %format!("{cause:#}"), "request failed");
+        match self {
+            ApiError::Internal(cause) => tracing::error!(error = %format!("{cause:#}"), "request failed"),
+            ApiError::Unavailable { detail, cause, .. } => {
+                tracing::warn!(%detail, cause = cause.as_deref().unwrap_or(""), "request refused: service unavailable")
+            }
+            _ => {}
         }
         let body = Problem {
             kind: format!("/problems/{}", self.slug()),
@@ -180,7 +194,7 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"bridgehire\""));
             }
-            ApiError::TooManyRequests { retry_after_secs } => {
+            ApiError::TooManyRequests { retry_after_secs } | ApiError::Unavailable { retry_after_secs, .. } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             ApiError::MethodNotAllowed { allow } => {
@@ -194,14 +208,42 @@ impl ResponseError for ApiError {
 
 impl From<diesel::result::Error> for ApiError {
     fn from(error: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
+        ApiError::from(WriteError::from(error))
+    }
+}
+
+impl From<WriteError> for ApiError {
+    fn from(error: WriteError) -> Self {
         match error {
-            Error::NotFound => ApiError::NotFound,
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => ApiError::Conflict {
-                detail: "A record with the same unique value already exists.".into(),
-                existing_id: None,
+            WriteError::NotFound => ApiError::NotFound,
+            WriteError::Stale { current_version } => ApiError::PreconditionFailed { current_version },
+            WriteError::Conflict { detail, existing_id } => {
+                ApiError::Conflict { detail, existing_id: existing_id.map(|id| id.to_string()) }
+            }
+            WriteError::Invalid(errors) => ApiError::Validation(errors),
+            WriteError::Busy => ApiError::Unavailable {
+                detail: "The record is being changed by other requests right now.".into(),
+                retry_after_secs: 1,
+                cause: Some("concurrent writes kept winning (deadlock, serialization failure or SQLite busy)".into()),
             },
-            other => ApiError::Internal(other.into()),
+            WriteError::Db(other) => ApiError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<service::Error> for ApiError {
+    fn from(error: service::Error) -> Self {
+        use service::Error;
+        match error {
+            Error::Write(error) => error.into(),
+            Error::Read(ReadError::Unsupported(why)) => ApiError::UnsupportedMediaType(why),
+            Error::Read(ReadError::Unreadable(why)) => ApiError::validation("file", why),
+            Error::Unauthorized(why) => ApiError::Unauthorized(why),
+            Error::Forbidden(why) => ApiError::Forbidden(why),
+            Error::Throttled { retry_after_secs } => ApiError::TooManyRequests { retry_after_secs },
+            Error::Overloaded(overloaded) => overloaded.into(),
+            Error::Unavailable(unavailable) => unavailable.into(),
+            Error::Internal(cause) => ApiError::Internal(cause),
         }
     }
 }
@@ -212,15 +254,23 @@ impl From<Invalid> for ApiError {
     }
 }
 
-impl From<diesel::r2d2::PoolError> for ApiError {
-    fn from(error: diesel::r2d2::PoolError) -> Self {
-        ApiError::Unavailable(format!("The database is not reachable right now ({error})."))
+impl From<Overloaded> for ApiError {
+    fn from(overloaded: Overloaded) -> Self {
+        ApiError::Unavailable {
+            detail: format!("The server is busy with {}.", overloaded.what),
+            retry_after_secs: overloaded.retry_after_secs,
+            cause: None,
+        }
     }
 }
 
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(error: actix_web::error::BlockingError) -> Self {
-        ApiError::Internal(anyhow::anyhow!("blocking task failed: {error}"))
+impl From<Unavailable> for ApiError {
+    fn from(unavailable: Unavailable) -> Self {
+        let detail = match unavailable {
+            Unavailable::Pool(_) => "The database is not reachable right now.",
+            Unavailable::Task(_) => "The server could not finish the request.",
+        };
+        ApiError::Unavailable { detail: detail.into(), retry_after_secs: 1, cause: Some(unavailable.to_string()) }
     }
 }
 
@@ -243,7 +293,7 @@ mod tests {
             (ApiError::validation("f", "x"), 422),
             (ApiError::TooManyRequests { retry_after_secs: 1 }, 429),
             (ApiError::internal(anyhow::anyhow!("secret")), 500),
-            (ApiError::Unavailable("x".into()), 503),
+            (ApiError::Unavailable { detail: "x".into(), retry_after_secs: 1, cause: None }, 503),
         ];
         for (error, status) in cases {
             assert_eq!(error.status_code().as_u16(), status, "{error:?}");
@@ -254,5 +304,16 @@ mod tests {
     fn internal_errors_say_nothing_internal() {
         let error = ApiError::internal(anyhow::anyhow!("password_hash column missing"));
         assert!(!error.detail().contains("password_hash"));
+        let error = ApiError::from(Unavailable::Task("connection to root@10.0.0.5 refused".into()));
+        assert!(!error.detail().contains("10.0.0.5"), "{}", error.detail());
+    }
+
+    #[test]
+    fn a_lost_race_is_a_412_or_409_or_a_503_to_retry_never_a_500() {
+        assert_eq!(ApiError::from(WriteError::Stale { current_version: 3 }).status_code().as_u16(), 412);
+        assert_eq!(ApiError::from(WriteError::conflict("x")).status_code().as_u16(), 409);
+        let busy = ApiError::from(WriteError::Busy);
+        assert_eq!(busy.status_code().as_u16(), 503);
+        assert_eq!(busy.error_response().headers().get("retry-after").unwrap(), "1");
     }
 }

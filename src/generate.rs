@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::config::Settings;
 use crate::db::models::candidates::{self, Resolved};
-use crate::db::models::resumes::{self, NewResume, Reading};
+use crate::db::models::resumes::{self, NewResume, Parsed};
 use crate::db::models::skills::SkillRef;
 use crate::db::schema::skills;
 use crate::db::{self, search, write_tx, DbConnection};
@@ -281,10 +281,10 @@ pub fn run(settings: Settings, count: usize, email: &str, seed: u64) -> anyhow::
         write_tx(&mut conn, |conn| -> anyhow::Result<()> {
             let ids = candidates::insert_many(conn, user.agency_id, &people)?;
             for (id, resume) in ids.iter().zip(&texts) {
-                match resume {
-                    Some(text) => {
+                if let Some(text) = resume {
+                    {
                         let sha256 = crate::resume::intake::sha256_hex(text.as_bytes());
-                        let reading = Reading {
+                        let parsed = Parsed {
                             text: Some(text.clone()),
                             extraction: None,
                             extractor_version: None,
@@ -298,12 +298,13 @@ pub fn run(settings: Settings, count: usize, email: &str, seed: u64) -> anyhow::
                             bytes: text.as_bytes(),
                             sha256: &sha256,
                             uploaded_by: user.id,
-                            reading,
+                            parsed,
                         };
-                        resumes::insert(conn, user.agency_id, *id, resume)?;
+                        let resume = resumes::insert(conn, user.agency_id, *id, &resume)?;
+                        candidates::set_first_resume(conn, user.agency_id, *id, resume.id)?;
                     }
-                    None => search::refresh(conn, user.agency_id, *id)?,
                 }
+                search::refresh(conn, user.agency_id, *id)?;
             }
             Ok(())
         })?;

@@ -1,17 +1,18 @@
 //! `bridgehire import <dir> --user <email>`: imports a folder of résumés as that user's agency.
 //! Each file is one transaction, so an interrupted import leaves no half-written candidate, and
-//! a file already stored in the agency (same SHA-256) is skipped, so re-running is safe. A file
-//! whose e-mail address matches a candidate becomes that candidate's new résumé version.
+//! a file already stored in the agency (same SHA-256) is skipped, so re-running is safe, also
+//! while another import of the same folder runs. A file whose e-mail address matches a
+//! candidate becomes that candidate's new résumé version.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
 use crate::config::Settings;
-use crate::db::models::resumes::{self, Destination, NewResume, Upload};
-use crate::db::models::{candidates, users};
+use crate::db::models::users;
 use crate::db::{self, DbConnection};
-use crate::resume::{intake, sandbox::Sandbox, text::Limits};
+use crate::resume::{sandbox::Sandbox, text::Limits};
+use crate::service::resumes::{self, File, Outcome};
 
 #[derive(Debug, Default)]
 pub struct Summary {
@@ -42,12 +43,8 @@ fn files_in(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(out)
 }
 
-enum Outcome {
-    Created,
-    Attached,
-    Duplicate,
-}
-
+/// Reads and stores one file through the same use case as an upload (see
+/// `service::resumes::import`).
 fn import_one(
     conn: &mut DbConnection,
     sandbox: &Sandbox,
@@ -59,37 +56,9 @@ fn import_one(
     if size > settings.max_upload_bytes as u64 {
         bail!("larger than MAX_UPLOAD_BYTES ({} bytes)", settings.max_upload_bytes);
     }
-    let bytes = std::fs::read(path)?;
-    let sha256 = intake::sha256_hex(&bytes);
-    if resumes::find_in_agency_by_hash(conn, user.agency_id, &sha256)?.is_some() {
-        return Ok(Outcome::Duplicate);
-    }
-    let read =
-        intake::intake(sandbox, &bytes, chrono::Utc::now().date_naive()).map_err(|e| anyhow::anyhow!(e.detail()))?;
-    let email = read.extraction.as_ref().and_then(|x| x.email.as_ref()).map(|f| f.value.clone());
-    let match_id = match email {
-        Some(email) => candidates::find_by_email(conn, user.agency_id, &email)?,
-        None => None,
-    };
     let filename = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "resume".into());
-    let upload = Upload {
-        resume: NewResume {
-            filename: &filename,
-            format: read.format.as_str(),
-            content_type: read.format.content_type(),
-            bytes: &bytes,
-            sha256: &sha256,
-            uploaded_by: user.id,
-            reading: read.reading,
-        },
-        extraction: read.extraction.as_ref(),
-    };
-    let destination = match match_id {
-        Some(id) => Destination::Candidate(id),
-        None => Destination::NewCandidate,
-    };
-    resumes::store_upload(conn, user.agency_id, destination, upload).map_err(|e| anyhow::anyhow!(e.detail()))?;
-    Ok(if match_id.is_some() { Outcome::Attached } else { Outcome::Created })
+    let file = File { filename, bytes: std::fs::read(path)? };
+    Ok(resumes::import(conn, sandbox, user.agency_id, user.id, &file)?)
 }
 
 /// The enabled user a command acts as, by e-mail address.
@@ -125,7 +94,7 @@ pub fn run(settings: Settings, dir: &Path, email: &str) -> anyhow::Result<Summar
         match import_one(&mut conn, &sandbox, &settings, &user, path) {
             Ok(Outcome::Created) => summary.created += 1,
             Ok(Outcome::Attached) => summary.attached += 1,
-            Ok(Outcome::Duplicate) => summary.duplicates += 1,
+            Ok(Outcome::AlreadyStored) => summary.duplicates += 1,
             Err(error) => summary.failed.push((path.clone(), format!("{error:#}"))),
         }
         bar.inc(1);

@@ -1,4 +1,6 @@
-//! The application: shared state, the HTTP server, and the bound listener (port 0 in tests).
+//! The application: the database opened, the shared state built, the HTTP server with its route
+//! table, and the bound listener (port 0 in tests). Nothing imports this module but `main` and
+//! the tests.
 
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -14,44 +16,12 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use crate::auth::jwt::JwtKeys;
 use crate::auth::password;
 use crate::config::Settings;
-use crate::db::{self, DbConnection, Pool};
-use crate::error::ApiError;
-use crate::matching::index::MatchIndex;
+use crate::db;
+use crate::match_index::MatchIndex;
 use crate::resume::sandbox::Sandbox;
 use crate::resume::text::Limits;
 use crate::routes;
-
-/// What every handler shares.
-pub struct AppState {
-    pub pool: Pool,
-    pub settings: Arc<Settings>,
-    pub jwt: JwtKeys,
-    /// Verified against when an e-mail address is unknown, so that answer takes as long as a
-    /// wrong password.
-    pub dummy_hash: String,
-    /// Reads résumé files, the hostile formats in a child process.
-    pub sandbox: Sandbox,
-    /// Every agency's candidates in memory for matching, kept current by the change sequence.
-    pub matches: MatchIndex,
-}
-
-impl AppState {
-    /// Runs `f` with a pooled connection on the blocking pool, inside the caller's span.
-    pub async fn db<T, F>(&self, f: F) -> Result<T, ApiError>
-    where
-        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
-        T: Send + 'static,
-    {
-        let pool = self.pool.clone();
-        let span = tracing::Span::current();
-        web::block(move || {
-            let _entered = span.enter();
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-        .await?
-    }
-}
+use crate::state::{AppState, Gates};
 
 pub struct Application {
     port: u16,
@@ -69,6 +39,7 @@ impl Application {
                 .context("database start-up task failed")??
         };
         let dummy_hash = web::block(|| password::hash("bridgehire-dummy-password")).await??;
+        let gates = Gates::new(&settings);
         let listener = TcpListener::bind(&settings.bind_address)
             .with_context(|| format!("cannot listen on {}", settings.bind_address))?;
         let port = listener.local_addr()?.port();
@@ -88,7 +59,8 @@ impl Application {
             settings: settings.clone(),
             dummy_hash,
             sandbox,
-            matches: MatchIndex::new(settings.match_index_idle),
+            match_index: MatchIndex::new(settings.match_index_idle),
+            gates,
         });
         warm_match_index(state.clone());
         let server = HttpServer::new(move || {
@@ -125,7 +97,7 @@ fn warm_match_index(state: web::Data<AppState>) {
         let warmed = state.pool.get().map_err(anyhow::Error::from).and_then(|mut conn| {
             let agencies = db::models::users::agency_ids(&mut conn)?;
             for agency_id in &agencies {
-                state.matches.fresh(&mut conn, *agency_id)?;
+                state.match_index.fresh(&mut conn, *agency_id)?;
             }
             Ok(agencies.len())
         });

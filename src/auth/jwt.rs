@@ -57,7 +57,7 @@ impl JwtKeys {
         }
     }
 
-    pub fn issue(&self, user: &User) -> Result<String, ApiError> {
+    pub fn issue(&self, user: &User) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user.id.to_string(),
@@ -72,7 +72,7 @@ impl JwtKeys {
             exp: now + self.ttl.as_secs() as i64,
             jti: super::refresh::random_token(),
         };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(ApiError::internal)
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {

@@ -1,20 +1,20 @@
-//! Who is calling: bearer-token extractors ([`AuthUser`], [`AdminUser`]), JWTs, password hashing,
-//! refresh tokens and the login throttle.
+//! Who is calling: bearer-token extractors ([`AuthUser`], [`AdminUser`]), JWTs, password hashing
+//! and refresh tokens.
 
 pub mod jwt;
 pub mod password;
 pub mod refresh;
-pub mod throttle;
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{http::header, web, FromRequest, HttpRequest};
+use diesel::OptionalExtension;
 
 use crate::db::models::users::{self, User};
 use crate::domain::user::Role;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 /// A caller whose access token verified and whose account is still enabled. Every tenant query
 /// takes `agency_id()` from here.
@@ -52,7 +52,10 @@ async fn authenticate(state: web::Data<AppState>, token: Result<String, ApiError
     let (Ok(user_id), Ok(agency_id)) = (claims.sub.parse::<i64>(), claims.agency.parse::<i64>()) else {
         return Err(rejected());
     };
-    let user = state.db(move |conn| Ok(users::find(conn, agency_id, user_id).ok())).await?.ok_or_else(rejected)?;
+    let user = state
+        .db(move |conn| Ok::<_, ApiError>(users::find(conn, agency_id, user_id).optional()?))
+        .await?
+        .ok_or_else(rejected)?;
     if user.disabled || user.token_version != claims.ver {
         return Err(rejected());
     }

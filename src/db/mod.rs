@@ -2,6 +2,7 @@
 //! place where SQLite and PostgreSQL differ (write transactions).
 
 pub mod changes;
+pub mod error;
 pub mod models;
 pub mod schema;
 pub mod search;
@@ -15,8 +16,10 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionMa
 use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection};
 use diesel::sqlite::SqliteConnection;
-use diesel::Connection;
+use diesel::{Connection, OptionalExtension, QueryResult, RunQueryDsl};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub use error::{Retry, WriteError};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
@@ -195,25 +198,65 @@ fn migrate(conn: &mut DbConnection) -> anyhow::Result<()> {
     result.map_err(|e| anyhow::anyhow!("migrations failed: {e}"))
 }
 
-/// Runs `f` in a transaction meant for writing. On SQLite it starts with `BEGIN IMMEDIATE`, so the
-/// write lock is taken up front and concurrent writers wait on the busy timeout instead of failing
-/// half-way with SQLITE_BUSY; on PostgreSQL it is an ordinary transaction.
-pub fn write_tx<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
-where
-    F: FnOnce(&mut DbConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
-{
-    let nested = <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+/// Tries a transaction gets before a lost race is answered as busy.
+const MAX_ATTEMPTS: u32 = 4;
+
+fn in_transaction(conn: &mut DbConnection) -> bool {
+    <DbConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
         .transaction_depth()
         .map(|depth| depth.is_some())
-        .unwrap_or(false);
-    // Inside another write transaction the lock is already held: a savepoint is all it takes.
-    let DbConnection::Sqlite(sqlite) = conn else {
-        return conn.transaction(f);
-    };
-    if nested {
+        .unwrap_or(false)
+}
+
+/// Runs `f` in a transaction meant for writing, and runs it again (up to [`MAX_ATTEMPTS`] times,
+/// after a short random pause) when it lost to a concurrent transaction: a deadlock or a
+/// serialization failure. When every try lost, the answer is `E::busy()`.
+///
+/// On SQLite it starts with `BEGIN IMMEDIATE`, so the write lock is taken up front and concurrent
+/// writers wait on the busy timeout instead of failing half-way with SQLITE_BUSY; on PostgreSQL
+/// it is an ordinary READ COMMITTED transaction, made safe by the row locks the models take
+/// ([`lock`], [`lock_scope`]). Inside another transaction it is a savepoint, and the outermost
+/// transaction is the one that retries.
+pub fn write_tx<T, E, F>(conn: &mut DbConnection, mut f: F) -> Result<T, E>
+where
+    F: FnMut(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error> + Retry,
+{
+    if in_transaction(conn) {
         return conn.transaction(f);
     }
+    let mut attempt = 1;
+    loop {
+        match run_write(conn, &mut f) {
+            Err(error) if error.is_retryable() && attempt < MAX_ATTEMPTS => {
+                tracing::debug!(attempt, "a write lost to a concurrent one; trying again");
+                std::thread::sleep(backoff(attempt));
+                attempt += 1;
+            }
+            Err(error) if error.is_retryable() => {
+                tracing::warn!(attempts = attempt, "a write kept losing to concurrent ones; answering busy");
+                return Err(E::busy());
+            }
+            done => return done,
+        }
+    }
+}
+
+/// 2, 4, 8 ms and so on, each with up to as much again at random, so the losers do not meet again.
+fn backoff(attempt: u32) -> std::time::Duration {
+    use rand::Rng;
+    let base = 1u64 << attempt.min(8);
+    Duration::from_millis(base + rand::thread_rng().gen_range(0..=base))
+}
+
+fn run_write<T, E, F>(conn: &mut DbConnection, f: &mut F) -> Result<T, E>
+where
+    F: FnMut(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(|conn| f(conn));
+    };
     AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
     match f(conn) {
         Ok(value) => match <DbConnection as Connection>::TransactionManager::commit_transaction(conn) {
@@ -228,6 +271,121 @@ where
             Err(error)
         }
     }
+}
+
+/// Runs `f` in a read-only transaction that sees one consistent snapshot of the database
+/// (REPEATABLE READ on PostgreSQL; any SQLite transaction already does).
+pub fn read_snapshot<T, F>(conn: &mut DbConnection, f: F) -> QueryResult<T>
+where
+    F: FnOnce(&mut DbConnection) -> QueryResult<T>,
+{
+    conn.transaction(|conn| {
+        if let DbConnection::Postgresql(c) = conn {
+            c.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+        }
+        f(conn)
+    })
+}
+
+/// The tables whose rows carry a `version` and follow the write protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Candidates,
+    Clients,
+    JobOrders,
+    RateCard,
+    Shortlist,
+    Users,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::Candidates => "candidates",
+            Table::Clients => "clients",
+            Table::JobOrders => "job_orders",
+            Table::RateCard => "rate_card_entries",
+            Table::Shortlist => "shortlist_entries",
+            Table::Users => "users",
+        }
+    }
+}
+
+/// How a row is locked: to change or delete it, or only to keep it from being changed or
+/// deleted while the transaction refers to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    Update,
+    Share,
+    /// No lock: only the version as it is now.
+    None,
+}
+
+#[derive(diesel::QueryableByName)]
+struct VersionRow {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    version: i32,
+}
+
+/// The version of the agency's row `id` in `table`, locked as asked until the transaction ends;
+/// `None` when there is no such row. On PostgreSQL the lock makes concurrent writers of one row
+/// take turns, so the second one reads what the first one committed; SQLite's writers take
+/// turns anyway.
+pub fn lock(conn: &mut DbConnection, table: Table, agency_id: i64, id: i64, how: Lock) -> QueryResult<Option<i32>> {
+    use diesel::sql_types::BigInt;
+    let table = table.name();
+    match conn {
+        DbConnection::Postgresql(c) => {
+            let suffix = match how {
+                Lock::Update => " FOR UPDATE",
+                Lock::Share => " FOR SHARE",
+                Lock::None => "",
+            };
+            diesel::sql_query(format!("SELECT version FROM {table} WHERE id = $1 AND agency_id = $2{suffix}"))
+                .bind::<BigInt, _>(id)
+                .bind::<BigInt, _>(agency_id)
+                .get_result::<VersionRow>(c)
+                .optional()
+        }
+        DbConnection::Sqlite(c) => {
+            diesel::sql_query(format!("SELECT version FROM {table} WHERE id = ? AND agency_id = ?"))
+                .bind::<BigInt, _>(id)
+                .bind::<BigInt, _>(agency_id)
+                .get_result::<VersionRow>(c)
+                .optional()
+        }
+    }
+    .map(|row| row.map(|r| r.version))
+}
+
+/// Work of one agency that must not run twice at once, whatever rows it touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Changing users' roles and disabled flags (the agency keeps an active admin).
+    Users = 1,
+    /// Creating agency skills (one name, one skill).
+    Skills = 2,
+    /// Storing résumés that are matched against the agency's other résumés and candidates.
+    ResumeIntake = 3,
+    /// One e-mail address's login attempts; the key is a hash of the address.
+    Login = 4,
+}
+
+/// Takes the lock for `scope` and `key` (an agency id, or a hash) until the transaction ends.
+/// PostgreSQL's advisory locks serve any number of instances; on SQLite the write transaction
+/// already holds the database's only write lock.
+pub fn lock_scope(conn: &mut DbConnection, scope: Scope, key: i64) -> QueryResult<()> {
+    if let DbConnection::Postgresql(c) = conn {
+        use diesel::sql_types::Integer;
+        // The two-number form keeps each scope's keys apart; folding the key into 32 bits only
+        // ever makes two unrelated keys wait for each other.
+        let folded = (key ^ (key >> 32)) as i32;
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1, $2)")
+            .bind::<Integer, _>(scope as i32)
+            .bind::<Integer, _>(folded)
+            .execute(c)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -208,7 +208,7 @@ impl From<CandidateDraft> for CandidateInput {
 }
 
 /// A PATCH body: every field optional; `null` clears a nullable field.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CandidatePatch {
     #[serde(default, deserialize_with = "present")]

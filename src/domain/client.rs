@@ -103,7 +103,7 @@ impl ClientInput {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientPatch {
     #[serde(default, deserialize_with = "present")]

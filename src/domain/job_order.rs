@@ -201,7 +201,7 @@ impl RoleInput {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JobOrderPatch {
     #[serde(default, deserialize_with = "present")]

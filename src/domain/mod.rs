@@ -11,5 +11,66 @@ pub mod rate_card;
 pub mod shortlist;
 pub mod skills;
 pub mod taxonomy;
+pub mod throttle;
 pub mod user;
 pub mod validate;
+
+/// A choice kept as text in the database. A text this version does not know (written by a newer
+/// version, or by hand) reads as [`Stored::FALLBACK`] wherever it is read: the value that does
+/// the least harm, never the one that widens what the record may do.
+pub trait Stored: Sized + Copy + 'static {
+    const FALLBACK: Self;
+
+    fn parse_stored(raw: &str) -> Option<Self>;
+
+    fn from_stored(raw: &str) -> Self {
+        Self::parse_stored(raw).unwrap_or_else(|| {
+            tracing::warn!(
+                stored = raw,
+                kind = std::any::type_name::<Self>(),
+                "unknown stored value read as the fallback"
+            );
+            Self::FALLBACK
+        })
+    }
+}
+
+/// A stored candidate status nobody knows keeps the candidate out of matching and says so.
+impl Stored for candidate::Status {
+    const FALLBACK: Self = candidate::Status::Archived;
+    fn parse_stored(raw: &str) -> Option<Self> {
+        Self::parse(raw)
+    }
+}
+
+/// An unknown job order status is not open for business.
+impl Stored for job_order::Status {
+    const FALLBACK: Self = job_order::Status::OnHold;
+    fn parse_stored(raw: &str) -> Option<Self> {
+        Self::parse(raw)
+    }
+}
+
+impl Stored for client::Sector {
+    const FALLBACK: Self = client::Sector::Other;
+    fn parse_stored(raw: &str) -> Option<Self> {
+        Self::parse(raw)
+    }
+}
+
+/// An unknown role has the fewer rights.
+impl Stored for user::Role {
+    const FALLBACK: Self = user::Role::Recruiter;
+    fn parse_stored(raw: &str) -> Option<Self> {
+        Self::parse(raw)
+    }
+}
+
+/// An unknown stage is the first one: nothing follows from it (placing sets the candidate's
+/// status), and a recruiter can still move it on.
+impl Stored for shortlist::Stage {
+    const FALLBACK: Self = shortlist::Stage::Shortlisted;
+    fn parse_stored(raw: &str) -> Option<Self> {
+        Self::parse(raw)
+    }
+}

@@ -71,7 +71,7 @@ impl RateCardInput {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateCardPatch {
     #[serde(default, deserialize_with = "present")]

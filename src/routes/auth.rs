@@ -6,15 +6,14 @@ use serde::Serialize;
 use super::json::ApiJson;
 use super::ts;
 use super::users::UserView;
-use crate::auth::{password, refresh as refresh_token, throttle, AuthUser};
-use crate::db::models::users::{self, Agency, User};
-use crate::db::models::{login_attempts, now, refresh_tokens};
-use crate::db::{write_tx, DbConnection};
+use crate::auth::AuthUser;
+use crate::db::models::users::{self, Agency};
 use crate::domain::password as policy;
-use crate::domain::user::{normalize_email, LoginInput, PasswordChangeInput, RefreshInput, Role, SignupInput};
+use crate::domain::user::{normalize_email, LoginInput, PasswordChangeInput, RefreshInput, SignupInput};
 use crate::domain::validate::Check;
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::service::sessions::{self, Session};
+use crate::state::AppState;
 
 #[derive(Serialize)]
 pub struct AgencyView {
@@ -40,75 +39,26 @@ struct TokenPair {
     agency: AgencyView,
 }
 
-/// Starts a session (or continues `family`): a fresh access token and a stored refresh token.
-fn open_session(
-    conn: &mut DbConnection,
-    state: &AppState,
-    user: &User,
-    family: Option<&str>,
-) -> Result<TokenPair, ApiError> {
-    let family = family.map(str::to_owned).unwrap_or_else(refresh_token::random_token);
-    let plain = refresh_token::random_token();
-    let ttl = state.settings.refresh_token_ttl;
-    let expires_at = now() + chrono::Duration::from_std(ttl).map_err(ApiError::internal)?;
-    refresh_tokens::insert(conn, user.id, &family, &refresh_token::hash(&plain), expires_at)?;
-    let agency = users::agency(conn, user.agency_id)?;
-    Ok(TokenPair {
-        access_token: state.jwt.issue(user)?,
-        refresh_token: plain,
-        token_type: "Bearer",
-        expires_in: state.jwt.ttl.as_secs(),
-        refresh_expires_in: ttl.as_secs(),
-        user: UserView::from(user),
-        agency: AgencyView::from(&agency),
-    })
-}
-
-async fn hash_password(password: String) -> Result<String, ApiError> {
-    web::block(move || password::hash(&password)).await?.map_err(ApiError::internal)
+impl From<Session> for TokenPair {
+    fn from(s: Session) -> Self {
+        TokenPair {
+            access_token: s.access_token,
+            refresh_token: s.refresh_token,
+            token_type: "Bearer",
+            expires_in: s.expires_in,
+            refresh_expires_in: s.refresh_expires_in,
+            user: UserView::from(&s.user),
+            agency: AgencyView::from(&s.agency),
+        }
+    }
 }
 
 pub async fn signup(state: web::Data<AppState>, body: ApiJson<SignupInput>) -> Result<HttpResponse, ApiError> {
-    if !state.settings.allow_signup {
-        return Err(ApiError::Forbidden(
-            "Signup is switched off on this server; ask an agency admin for an invitation.".into(),
-        ));
-    }
     let signup = body.into_inner().validate()?;
-    let hash = hash_password(signup.password.clone()).await?;
-    let app = state.clone();
-    let pair = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                if users::email_taken(conn, &signup.email)?.is_some() {
-                    return Err(email_taken());
-                }
-                let agency = users::create_agency(conn, &signup.agency_name)?;
-                let user = users::insert(
-                    conn,
-                    agency.id,
-                    users::NewUserRow {
-                        name: &signup.name,
-                        email: &signup.email,
-                        password_hash: &hash,
-                        role: Role::Admin,
-                    },
-                )?;
-                open_session(conn, &app, &user, None)
-            })
-        })
-        .await?;
+    let pair = TokenPair::from(sessions::signup(&state, signup).await?);
     Ok(HttpResponse::Created()
         .insert_header((actix_web::http::header::LOCATION, format!("/api/v1/users/{}", pair.user.id)))
         .json(pair))
-}
-
-pub fn email_taken() -> ApiError {
-    ApiError::Conflict { detail: "An account with this e-mail address already exists.".into(), existing_id: None }
-}
-
-fn invalid_credentials() -> ApiError {
-    ApiError::Unauthorized("The e-mail address or password is not correct.".into())
 }
 
 pub async fn login(state: web::Data<AppState>, body: ApiJson<LoginInput>) -> Result<HttpResponse, ApiError> {
@@ -120,89 +70,13 @@ pub async fn login(state: web::Data<AppState>, body: ApiJson<LoginInput>) -> Res
         check.fail("email", "must not contain NUL characters");
     }
     check.finish(())?;
-    let email = normalize_email(&input.email);
-
-    let lookup_email = email.clone();
-    let (user, attempts) = state
-        .db(move |conn| Ok((users::find_by_email(conn, &lookup_email)?, login_attempts::find(conn, &lookup_email)?)))
-        .await?;
-    if let Some(retry_after_secs) = throttle::retry_after(attempts.as_ref(), now()) {
-        return Err(ApiError::TooManyRequests { retry_after_secs });
-    }
-    // Unknown addresses are checked against a dummy hash, so both answers take the same time.
-    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.clone());
-    let password = input.password;
-    let matches = web::block(move || password::verify(&password, &hash)).await?;
-
-    let policy =
-        throttle::Policy { max_failures: state.settings.login_max_failures, lockout: state.settings.login_lockout };
-    match user.filter(|u| matches && !u.disabled) {
-        Some(user) => {
-            let app = state.clone();
-            let pair = state
-                .db(move |conn| {
-                    write_tx(conn, |conn| {
-                        login_attempts::clear(conn, &email)?;
-                        open_session(conn, &app, &user, None)
-                    })
-                })
-                .await?;
-            Ok(HttpResponse::Ok().json(pair))
-        }
-        None => {
-            state
-                .db(move |conn| {
-                    write_tx(conn, |conn| {
-                        let at = now();
-                        let previous = login_attempts::find(conn, &email)?;
-                        login_attempts::save(conn, &throttle::record_failure(policy, &email, previous, at))?;
-                        let window = chrono::Duration::from_std(throttle::WINDOW).unwrap_or_default();
-                        login_attempts::prune(conn, at - window * 4)?;
-                        Ok(())
-                    })
-                })
-                .await?;
-            Err(invalid_credentials())
-        }
-    }
-}
-
-enum Refreshed {
-    Pair(Box<TokenPair>),
-    Rejected(&'static str),
+    let session = sessions::login(&state, normalize_email(&input.email), input.password).await?;
+    Ok(HttpResponse::Ok().json(TokenPair::from(session)))
 }
 
 pub async fn refresh(state: web::Data<AppState>, body: ApiJson<RefreshInput>) -> Result<HttpResponse, ApiError> {
     let token = checked_refresh_token(body.into_inner())?;
-    let app = state.clone();
-    let outcome = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let Some(stored) = refresh_tokens::find_by_hash(conn, &refresh_token::hash(&token))? else {
-                    return Ok(Refreshed::Rejected("The refresh token is not valid."));
-                };
-                // A spent or revoked token coming back means it leaked: end the whole chain.
-                if stored.used_at.is_some() || stored.revoked_at.is_some() || !refresh_tokens::spend(conn, stored.id)? {
-                    refresh_tokens::revoke_family(conn, &stored.family)?;
-                    return Ok(Refreshed::Rejected(
-                        "The refresh token was already used; the session has been ended. Sign in again.",
-                    ));
-                }
-                if stored.expires_at <= now() {
-                    return Ok(Refreshed::Rejected("The refresh token has expired. Sign in again."));
-                }
-                let user = users::find_by_id(conn, stored.user_id)?;
-                if user.disabled {
-                    return Ok(Refreshed::Rejected("The account is disabled."));
-                }
-                Ok(Refreshed::Pair(Box::new(open_session(conn, &app, &user, Some(&stored.family))?)))
-            })
-        })
-        .await?;
-    match outcome {
-        Refreshed::Pair(pair) => Ok(HttpResponse::Ok().json(pair)),
-        Refreshed::Rejected(why) => Err(ApiError::Unauthorized(why.into())),
-    }
+    Ok(HttpResponse::Ok().json(TokenPair::from(sessions::refresh(&state, token).await?)))
 }
 
 fn checked_refresh_token(input: RefreshInput) -> Result<String, ApiError> {
@@ -214,16 +88,7 @@ fn checked_refresh_token(input: RefreshInput) -> Result<String, ApiError> {
 /// Ends the session the refresh token belongs to. Unknown tokens answer the same 204.
 pub async fn logout(state: web::Data<AppState>, body: ApiJson<RefreshInput>) -> Result<HttpResponse, ApiError> {
     let token = checked_refresh_token(body.into_inner())?;
-    state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                if let Some(stored) = refresh_tokens::find_by_hash(conn, &refresh_token::hash(&token))? {
-                    refresh_tokens::revoke_family(conn, &stored.family)?;
-                }
-                Ok(())
-            })
-        })
-        .await?;
+    sessions::logout(&state, token).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -235,7 +100,7 @@ struct MeView {
 
 pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> Result<HttpResponse, ApiError> {
     let agency_id = caller.agency_id();
-    let agency = state.db(move |conn| Ok(users::agency(conn, agency_id)?)).await?;
+    let agency = state.db(move |conn| Ok::<_, ApiError>(users::agency(conn, agency_id)?)).await?;
     Ok(HttpResponse::Ok().json(MeView { user: UserView::from(&caller.user), agency: AgencyView::from(&agency) }))
 }
 
@@ -253,11 +118,6 @@ pub async fn change_password(
         check.fail("new_password", why);
     }
     check.finish(())?;
-    let (current, hash) = (input.current_password, user.password_hash.clone());
-    if !web::block(move || password::verify(&current, &hash)).await? {
-        return Err(ApiError::validation("current_password", "is not your current password"));
-    }
-    let new_hash = hash_password(input.new_password).await?;
-    state.db(move |conn| write_tx(conn, |conn| Ok(users::set_password(conn, &user, &new_hash)?))).await?;
+    sessions::change_password(&state, user, input.current_password, input.new_password).await?;
     Ok(HttpResponse::NoContent().finish())
 }

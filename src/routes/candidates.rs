@@ -13,7 +13,7 @@ use crate::db::models::candidates::{self, Candidate, CandidateFilter};
 use crate::db::models::json_list;
 use crate::domain::candidate::{CandidateInput, CandidatePatch, Signal, Status};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize)]
 struct SkillView {
@@ -97,7 +97,7 @@ pub async fn create_candidate(
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
     let agency_id = caller.agency_id();
-    let candidate = state.db(move |conn| candidates::create(conn, agency_id, &draft)).await?;
+    let candidate = state.db(move |conn| Ok::<_, ApiError>(candidates::create(conn, agency_id, &draft)?)).await?;
     Ok(created(
         &CandidateView::from(&candidate),
         format!("/api/v1/candidates/{}", candidate.row.id),
@@ -130,7 +130,8 @@ pub async fn list_candidates(
     };
     q.finish()?;
     let agency_id = caller.agency_id();
-    let (rows, next) = state.db(move |conn| Ok(candidates::list(conn, agency_id, &filter, page)?)).await?;
+    let (rows, next) =
+        state.db(move |conn| Ok::<_, ApiError>(candidates::list(conn, agency_id, &filter, page)?)).await?;
     Ok(HttpResponse::Ok().json(Page::at(rows.iter().map(CandidateView::from).collect(), next)))
 }
 
@@ -140,7 +141,7 @@ pub async fn get_candidate(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    let candidate = state.db(move |conn| candidates::find(conn, agency_id, id)).await?;
+    let candidate = state.db(move |conn| Ok::<_, ApiError>(candidates::find(conn, agency_id, id)?)).await?;
     Ok(versioned(StatusCode::OK, &CandidateView::from(&candidate), candidate.row.version))
 }
 
@@ -154,7 +155,9 @@ pub async fn update_candidate(
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let patch = body.into_inner();
-    let candidate = state.db(move |conn| candidates::update(conn, agency_id, id, precondition.as_ref(), patch)).await?;
+    let candidate = state
+        .db(move |conn| Ok::<_, ApiError>(candidates::update(conn, agency_id, id, precondition.as_ref(), &patch)?))
+        .await?;
     Ok(versioned(StatusCode::OK, &CandidateView::from(&candidate), candidate.row.version))
 }
 
@@ -166,6 +169,6 @@ pub async fn delete_candidate(
 ) -> Result<HttpResponse, ApiError> {
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    state.db(move |conn| candidates::delete(conn, agency_id, id, precondition.as_ref())).await?;
+    state.db(move |conn| Ok::<_, ApiError>(candidates::delete(conn, agency_id, id, precondition.as_ref())?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -11,13 +11,13 @@ use crate::auth::AuthUser;
 use crate::db::models::clients::{self, Client, ClientFilter};
 use crate::domain::client::{ClientInput, ClientPatch, Sector};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize)]
 pub struct ClientView {
     id: String,
     name: String,
-    sector: String,
+    sector: &'static str,
     location: Option<String>,
     max_rate_cents: Option<i64>,
     contact_name: Option<String>,
@@ -33,7 +33,7 @@ impl From<&Client> for ClientView {
         ClientView {
             id: c.id.to_string(),
             name: c.name.clone(),
-            sector: c.sector.clone(),
+            sector: c.sector().as_str(),
             location: c.location.clone(),
             max_rate_cents: c.max_rate_cents,
             contact_name: c.contact_name.clone(),
@@ -53,7 +53,7 @@ pub async fn create_client(
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
     let agency_id = caller.agency_id();
-    let client = state.db(move |conn| Ok(clients::create(conn, agency_id, &draft)?)).await?;
+    let client = state.db(move |conn| Ok::<_, ApiError>(clients::create(conn, agency_id, &draft)?)).await?;
     Ok(created(&ClientView::from(&client), format!("/api/v1/clients/{}", client.id), client.version))
 }
 
@@ -73,7 +73,7 @@ pub async fn list_clients(
     };
     q.finish()?;
     let agency_id = caller.agency_id();
-    let (rows, next) = state.db(move |conn| Ok(clients::list(conn, agency_id, &filter, page)?)).await?;
+    let (rows, next) = state.db(move |conn| Ok::<_, ApiError>(clients::list(conn, agency_id, &filter, page)?)).await?;
     Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(ClientView::from).collect(), next)))
 }
 
@@ -83,7 +83,7 @@ pub async fn get_client(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    let client = state.db(move |conn| Ok(clients::find(conn, agency_id, id)?)).await?;
+    let client = state.db(move |conn| Ok::<_, ApiError>(clients::find(conn, agency_id, id)?)).await?;
     Ok(versioned(StatusCode::OK, &ClientView::from(&client), client.version))
 }
 
@@ -97,7 +97,9 @@ pub async fn update_client(
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let patch = body.into_inner();
-    let client = state.db(move |conn| clients::update(conn, agency_id, id, precondition.as_ref(), patch)).await?;
+    let client = state
+        .db(move |conn| Ok::<_, ApiError>(clients::update(conn, agency_id, id, precondition.as_ref(), &patch)?))
+        .await?;
     Ok(versioned(StatusCode::OK, &ClientView::from(&client), client.version))
 }
 
@@ -109,6 +111,6 @@ pub async fn delete_client(
 ) -> Result<HttpResponse, ApiError> {
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    state.db(move |conn| clients::delete(conn, agency_id, id, precondition.as_ref())).await?;
+    state.db(move |conn| Ok::<_, ApiError>(clients::delete(conn, agency_id, id, precondition.as_ref())?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -5,7 +5,7 @@ use diesel::connection::SimpleConnection;
 use serde_json::json;
 
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 const OPENAPI: &str = include_str!("../../openapi.yaml");
 
@@ -17,8 +17,11 @@ pub async fn healthz() -> HttpResponse {
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     state
         .db(|conn| {
-            conn.batch_execute("SELECT 1")
-                .map_err(|e| ApiError::Unavailable(format!("The database did not answer: {e}")))
+            conn.batch_execute("SELECT 1").map_err(|e| ApiError::Unavailable {
+                detail: "The database did not answer.".into(),
+                retry_after_secs: 1,
+                cause: Some(e.to_string()),
+            })
         })
         .await?;
     Ok(HttpResponse::Ok().json(json!({"status": "ready"})))

@@ -11,7 +11,7 @@ use crate::auth::AuthUser;
 use crate::db::models::job_orders::{self, JobOrder, JobOrderFilter};
 use crate::domain::job_order::{JobOrderInput, JobOrderPatch, Status};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize)]
 struct SkillNeedView {
@@ -35,7 +35,7 @@ pub struct JobOrderView {
     location: Option<String>,
     remote: bool,
     duration_months: Option<i32>,
-    status: String,
+    status: &'static str,
     created_at: String,
     updated_at: String,
     version: i32,
@@ -69,7 +69,7 @@ impl From<&JobOrder> for JobOrderView {
             location: r.location.clone(),
             remote: r.remote,
             duration_months: r.duration_months,
-            status: r.status.clone(),
+            status: j.status().as_str(),
             created_at: ts(r.created_at),
             updated_at: ts(r.updated_at),
             version: r.version,
@@ -84,7 +84,7 @@ pub async fn create_job_order(
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
     let agency_id = caller.agency_id();
-    let order = state.db(move |conn| job_orders::create(conn, agency_id, &draft)).await?;
+    let order = state.db(move |conn| Ok::<_, ApiError>(job_orders::create(conn, agency_id, &draft)?)).await?;
     Ok(created(&JobOrderView::from(&order), format!("/api/v1/job-orders/{}", order.row.id), order.row.version))
 }
 
@@ -107,7 +107,8 @@ pub async fn list_job_orders(
     };
     q.finish()?;
     let agency_id = caller.agency_id();
-    let (rows, next) = state.db(move |conn| Ok(job_orders::list(conn, agency_id, &filter, page)?)).await?;
+    let (rows, next) =
+        state.db(move |conn| Ok::<_, ApiError>(job_orders::list(conn, agency_id, &filter, page)?)).await?;
     Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(JobOrderView::from).collect(), next)))
 }
 
@@ -117,7 +118,7 @@ pub async fn get_job_order(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    let order = state.db(move |conn| job_orders::find(conn, agency_id, id)).await?;
+    let order = state.db(move |conn| Ok::<_, ApiError>(job_orders::find(conn, agency_id, id)?)).await?;
     Ok(versioned(StatusCode::OK, &JobOrderView::from(&order), order.row.version))
 }
 
@@ -131,7 +132,9 @@ pub async fn update_job_order(
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let patch = body.into_inner();
-    let order = state.db(move |conn| job_orders::update(conn, agency_id, id, precondition.as_ref(), patch)).await?;
+    let order = state
+        .db(move |conn| Ok::<_, ApiError>(job_orders::update(conn, agency_id, id, precondition.as_ref(), &patch)?))
+        .await?;
     Ok(versioned(StatusCode::OK, &JobOrderView::from(&order), order.row.version))
 }
 
@@ -143,6 +146,6 @@ pub async fn delete_job_order(
 ) -> Result<HttpResponse, ApiError> {
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    state.db(move |conn| job_orders::delete(conn, agency_id, id, precondition.as_ref())).await?;
+    state.db(move |conn| Ok::<_, ApiError>(job_orders::delete(conn, agency_id, id, precondition.as_ref())?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -8,14 +8,11 @@ use super::json::ApiJson;
 use super::parse_id;
 use super::query::Query;
 use crate::auth::AuthUser;
-use crate::db::models::job_orders;
-use crate::db::models::skills::resolve;
-use crate::domain::job_order::{RoleDraft, RoleInput, SkillNeed};
+use crate::domain::job_order::RoleInput;
 use crate::domain::matching::{Ask, Outcome, Segment, Weights};
-use crate::domain::skills::normalize;
-use crate::error::{ApiError, FieldError};
-use crate::matching::{self, Answer, BudgetSource, Found, Role, RoleSkill};
-use crate::startup::AppState;
+use crate::error::ApiError;
+use crate::service::matching::{self, Answer, Found, Subject};
+use crate::state::AppState;
 
 const DEFAULT_LIMIT: i64 = 20;
 const MAX_LIMIT: i64 = 100;
@@ -283,55 +280,10 @@ pub async fn job_order_matches(
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
+    let id = parse_id(&id)?;
     let (ask, experienced_rate) = ask(&req)?;
-    let shared = state.clone();
-    let answer = state
-        .db(move |conn| {
-            let job = job_orders::find(conn, agency_id, id)?;
-            matching::run(conn, &shared.matches, agency_id, Role::of_job_order(&job), ask, experienced_rate)
-        })
-        .await?;
+    let answer = matching::run(&state, caller.agency_id(), Subject::JobOrder(id), ask, experienced_rate).await?;
     Ok(HttpResponse::Ok().json(view(answer, Some(id))))
-}
-
-/// The role's skills resolved to the taxonomy; a name nobody could hold is a 422 naming it.
-fn resolve_role(conn: &mut crate::db::DbConnection, agency_id: i64, d: RoleDraft) -> Result<Role, ApiError> {
-    let lists = [("required_skills", true, &d.required_skills), ("nice_to_have_skills", false, &d.nice_to_have_skills)];
-    let names: Vec<String> = lists.iter().flat_map(|(_, _, list)| list.iter().map(|n| n.name.clone())).collect();
-    let known = resolve(conn, agency_id, &names)?;
-    let mut skills = Vec::new();
-    let mut errors = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (field, required, list) in lists {
-        for (i, SkillNeed { name, weight, min_years }) in list.iter().enumerate() {
-            match known.get(&normalize(name)) {
-                None => errors.push(FieldError::new(
-                    format!("{field}[{i}].name"),
-                    "is not a known skill or alias (see GET /api/v1/skills)",
-                )),
-                Some(skill) if !seen.insert(skill.id) => errors.push(FieldError::new(
-                    format!("{field}[{i}].name"),
-                    format!("is the same skill as one listed before ({})", skill.name),
-                )),
-                Some(skill) => {
-                    skills.push(RoleSkill { skill: skill.clone(), required, weight: *weight, min_years: *min_years })
-                }
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    Ok(Role {
-        job_order_id: None,
-        title: d.title,
-        needs: Role::from_skills(skills),
-        budget_source: if d.budget_cents.is_some() { BudgetSource::Request } else { BudgetSource::None },
-        budget_cents: d.budget_cents,
-        location: d.location,
-        remote: d.remote,
-    })
 }
 
 pub async fn adhoc_matches(
@@ -342,13 +294,6 @@ pub async fn adhoc_matches(
 ) -> Result<HttpResponse, ApiError> {
     let (ask, experienced_rate) = ask(&req)?;
     let draft = body.into_inner().validate()?;
-    let agency_id = caller.agency_id();
-    let shared = state.clone();
-    let answer = state
-        .db(move |conn| {
-            let role = resolve_role(conn, agency_id, draft)?;
-            matching::run(conn, &shared.matches, agency_id, role, ask, experienced_rate)
-        })
-        .await?;
+    let answer = matching::run(&state, caller.agency_id(), Subject::Role(draft), ask, experienced_rate).await?;
     Ok(HttpResponse::Ok().json(view(answer, None)))
 }

@@ -12,7 +12,7 @@ use crate::auth::{AdminUser, AuthUser};
 use crate::db::models::rate_card::{self, RateCardEntry};
 use crate::domain::rate_card::{RateCardInput, RateCardPatch};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize)]
 pub struct RateCardView {
@@ -53,7 +53,7 @@ pub async fn create_entry(
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
     let agency_id = caller.0.agency_id();
-    let entry = state.db(move |conn| rate_card::create(conn, agency_id, &draft)).await?;
+    let entry = state.db(move |conn| Ok::<_, ApiError>(rate_card::create(conn, agency_id, &draft)?)).await?;
     Ok(created(&RateCardView::from(&entry), format!("/api/v1/rate-card/{}", entry.row.id), entry.row.version))
 }
 
@@ -66,7 +66,7 @@ pub async fn list_entries(
     let page = q.page();
     q.finish()?;
     let agency_id = caller.agency_id();
-    let (rows, next) = state.db(move |conn| Ok(rate_card::list(conn, agency_id, page)?)).await?;
+    let (rows, next) = state.db(move |conn| Ok::<_, ApiError>(rate_card::list(conn, agency_id, page)?)).await?;
     Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(RateCardView::from).collect(), next)))
 }
 
@@ -76,7 +76,7 @@ pub async fn get_entry(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    let entry = state.db(move |conn| rate_card::find(conn, agency_id, id)).await?;
+    let entry = state.db(move |conn| Ok::<_, ApiError>(rate_card::find(conn, agency_id, id)?)).await?;
     Ok(versioned(StatusCode::OK, &RateCardView::from(&entry), entry.row.version))
 }
 
@@ -90,7 +90,9 @@ pub async fn update_entry(
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.0.agency_id(), parse_id(&id)?);
     let patch = body.into_inner();
-    let entry = state.db(move |conn| rate_card::update(conn, agency_id, id, precondition.as_ref(), patch)).await?;
+    let entry = state
+        .db(move |conn| Ok::<_, ApiError>(rate_card::update(conn, agency_id, id, precondition.as_ref(), &patch)?))
+        .await?;
     Ok(versioned(StatusCode::OK, &RateCardView::from(&entry), entry.row.version))
 }
 
@@ -102,6 +104,6 @@ pub async fn delete_entry(
 ) -> Result<HttpResponse, ApiError> {
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.0.agency_id(), parse_id(&id)?);
-    state.db(move |conn| rate_card::delete(conn, agency_id, id, precondition.as_ref())).await?;
+    state.db(move |conn| Ok::<_, ApiError>(rate_card::delete(conn, agency_id, id, precondition.as_ref())?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -11,11 +11,11 @@ use super::candidates::CandidateView;
 use super::{parse_id, ts};
 use crate::auth::AuthUser;
 use crate::db::models::candidates;
-use crate::db::models::resumes::{self, Destination, NewResume, Resume, Upload};
-use crate::db::write_tx;
+use crate::db::models::resumes::{self as resume_rows, Resume};
 use crate::error::ApiError;
-use crate::resume::{extract::Extraction, format::Format, intake};
-use crate::startup::AppState;
+use crate::resume::extract::Extraction;
+use crate::service::resumes::{self, Destination, File, Stored};
+use crate::state::AppState;
 
 #[derive(Serialize)]
 pub struct ResumeView {
@@ -59,6 +59,16 @@ struct UploadView {
     candidate: CandidateView,
     resume: ResumeView,
     extraction: Option<Extraction>,
+}
+
+impl From<Stored> for UploadView {
+    fn from(s: Stored) -> Self {
+        UploadView {
+            candidate: CandidateView::from(&s.candidate),
+            resume: ResumeView::from(&s.resume),
+            extraction: s.extraction,
+        }
+    }
 }
 
 /// The `file` part of a multipart body, within the upload limit.
@@ -130,38 +140,14 @@ async fn upload_to(
     payload: web::Payload,
     destination: Destination,
 ) -> Result<HttpResponse, ApiError> {
+    // A turn before the body is read: it bounds the upload bodies held in memory at once.
+    let _turn = state.gates.uploads.enter().await?;
     let (filename, bytes) = read_file_part(&req, payload, state.settings.max_upload_bytes).await?;
-    if bytes.is_empty() {
-        return Err(ApiError::UnsupportedMediaType("The file is empty.".into()));
-    }
-    // Reading may take seconds: it runs before a database connection is taken.
-    let app = state.clone();
-    let (read, bytes) = web::block(move || {
-        intake::intake(&app.sandbox, &bytes, chrono::Utc::now().date_naive()).map(|read| (read, bytes))
-    })
-    .await??;
-    let (agency_id, user_id) = (caller.agency_id(), caller.user.id);
-    let (candidate, resume, extraction) = state
-        .db(move |conn| {
-            let upload = Upload {
-                resume: NewResume {
-                    filename: &filename,
-                    format: read.format.as_str(),
-                    content_type: read.format.content_type(),
-                    bytes: &bytes,
-                    sha256: &read.sha256,
-                    uploaded_by: user_id,
-                    reading: read.reading,
-                },
-                extraction: read.extraction.as_ref(),
-            };
-            let (candidate, resume) = resumes::store_upload(conn, agency_id, destination, upload)?;
-            Ok((candidate, resume, read.extraction))
-        })
-        .await?;
+    let file = File { filename, bytes };
+    let stored = resumes::upload(&state, caller.agency_id(), caller.user.id, destination, file).await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/resumes/{}", resume.id)))
-        .json(UploadView { candidate: CandidateView::from(&candidate), resume: ResumeView::from(&resume), extraction }))
+        .insert_header((header::LOCATION, format!("/api/v1/resumes/{}", stored.resume.id)))
+        .json(UploadView::from(stored)))
 }
 
 /// Creates a candidate from a résumé.
@@ -200,7 +186,7 @@ pub async fn list_resumes(
     let rows = state
         .db(move |conn| {
             candidates::find(conn, agency_id, id)?;
-            Ok(resumes::list(conn, agency_id, id)?)
+            Ok::<_, ApiError>(resume_rows::list(conn, agency_id, id)?)
         })
         .await?;
     Ok(HttpResponse::Ok().json(ResumeList { items: rows.iter().map(ResumeView::from).collect() }))
@@ -220,7 +206,9 @@ pub async fn get_resume(
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let (resume, extraction) = state
-        .db(move |conn| Ok((resumes::find(conn, agency_id, id)?, resumes::extraction(conn, agency_id, id)?)))
+        .db(move |conn| {
+            Ok::<_, ApiError>((resume_rows::find(conn, agency_id, id)?, resume_rows::extraction(conn, agency_id, id)?))
+        })
         .await?;
     let extraction = extraction.and_then(|json| serde_json::from_str(&json).ok());
     Ok(HttpResponse::Ok().json(ResumeDetail { resume: ResumeView::from(&resume), extraction }))
@@ -233,7 +221,8 @@ pub async fn get_resume_file(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    let (filename, content_type, bytes) = state.db(move |conn| Ok(resumes::content(conn, agency_id, id)?)).await?;
+    let (filename, content_type, bytes) =
+        state.db(move |conn| Ok::<_, ApiError>(resume_rows::content(conn, agency_id, id)?)).await?;
     let ascii: String =
         filename.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
     let encoded: String = filename
@@ -264,32 +253,8 @@ pub async fn reparse_resume(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    let (stored, (_, _, bytes)) =
-        state.db(move |conn| Ok((resumes::find(conn, agency_id, id)?, resumes::content(conn, agency_id, id)?))).await?;
-    let format =
-        Format::parse(&stored.format).ok_or_else(|| ApiError::internal(anyhow::anyhow!("unknown stored format")))?;
-    let app = state.clone();
-    let (extraction, reading) =
-        web::block(move || intake::read(&app.sandbox, format, &bytes, chrono::Utc::now().date_naive())).await??;
-    let (candidate, resume, extraction) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let resume = resumes::set_reading(conn, agency_id, id, &reading)?;
-                let current = candidates::find(conn, agency_id, resume.candidate_id)?;
-                let merged = match &extraction {
-                    Some(x) => crate::resume::apply::merge(current.to_draft(), x),
-                    None => current.to_draft(),
-                };
-                let candidate = candidates::replace(conn, &current, &merged)?;
-                Ok((candidate, resume, extraction))
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(UploadView {
-        candidate: CandidateView::from(&candidate),
-        resume: ResumeView::from(&resume),
-        extraction,
-    }))
+    let stored = resumes::reparse(&state, agency_id, id).await?;
+    Ok(HttpResponse::Ok().json(UploadView::from(stored)))
 }
 
 /// The candidate as a JSON Resume document.
@@ -303,10 +268,10 @@ pub async fn export_json_resume(
         .db(move |conn| {
             let candidate = candidates::find(conn, agency_id, id)?;
             let extraction = match candidate.row.current_resume_id {
-                Some(resume_id) => resumes::extraction(conn, agency_id, resume_id)?,
+                Some(resume_id) => resume_rows::extraction(conn, agency_id, resume_id)?,
                 None => None,
             };
-            Ok((candidate, extraction))
+            Ok::<_, ApiError>((candidate, extraction))
         })
         .await?;
     let extraction: Option<Extraction> = extraction.and_then(|json| serde_json::from_str(&json).ok());

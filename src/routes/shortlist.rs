@@ -11,7 +11,8 @@ use crate::auth::AuthUser;
 use crate::db::models::shortlist::{self, Entry};
 use crate::domain::shortlist::{note, ShortlistAdd, Stage, StageChange};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::service;
+use crate::state::AppState;
 
 #[derive(Serialize)]
 struct ActorView {
@@ -33,7 +34,7 @@ pub struct EntryView {
     job_order_id: String,
     candidate_id: String,
     full_name: String,
-    stage: String,
+    stage: &'static str,
     history: Vec<EventView>,
     created_at: String,
     updated_at: String,
@@ -46,7 +47,7 @@ impl From<&Entry> for EntryView {
             job_order_id: e.row.job_order_id.to_string(),
             candidate_id: e.row.candidate_id.to_string(),
             full_name: e.full_name.clone(),
-            stage: e.row.stage.clone(),
+            stage: e.stage().as_str(),
             history: e
                 .history
                 .iter()
@@ -80,7 +81,16 @@ pub async fn add_to_shortlist(
     let note = note(body.note.as_deref())?;
     let (agency_id, user_id) = (caller.agency_id(), caller.user.id);
     let entry = state
-        .db(move |conn| shortlist::add(conn, agency_id, user_id, job_order_id, &body.candidate_id, note.as_deref()))
+        .db(move |conn| {
+            Ok::<_, ApiError>(shortlist::add(
+                conn,
+                agency_id,
+                user_id,
+                job_order_id,
+                &body.candidate_id,
+                note.as_deref(),
+            )?)
+        })
         .await?;
     Ok(created(&EntryView::from(&entry), location(&entry), entry.row.version))
 }
@@ -98,7 +108,8 @@ pub async fn list_shortlist(
     let stage = q.choice("stage", &stages, Stage::parse);
     q.finish()?;
     let agency_id = caller.agency_id();
-    let (rows, next) = state.db(move |conn| shortlist::list(conn, agency_id, job_order_id, stage, page)).await?;
+    let (rows, next) =
+        state.db(move |conn| Ok::<_, ApiError>(shortlist::list(conn, agency_id, job_order_id, stage, page)?)).await?;
     Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(EntryView::from).collect(), next)))
 }
 
@@ -109,7 +120,8 @@ pub async fn get_shortlisted(
 ) -> Result<HttpResponse, ApiError> {
     let (job_order_id, candidate_id) = (parse_id(&ids.0)?, parse_id(&ids.1)?);
     let agency_id = caller.agency_id();
-    let entry = state.db(move |conn| shortlist::find(conn, agency_id, job_order_id, candidate_id)).await?;
+    let entry =
+        state.db(move |conn| Ok::<_, ApiError>(shortlist::find(conn, agency_id, job_order_id, candidate_id)?)).await?;
     Ok(versioned(StatusCode::OK, &EntryView::from(&entry), entry.row.version))
 }
 
@@ -127,7 +139,7 @@ pub async fn move_shortlisted(
     let (agency_id, user_id) = (caller.agency_id(), caller.user.id);
     let entry = state
         .db(move |conn| {
-            shortlist::move_to(
+            Ok::<_, ApiError>(service::shortlist::move_to(
                 conn,
                 agency_id,
                 user_id,
@@ -136,7 +148,7 @@ pub async fn move_shortlisted(
                 precondition.as_ref(),
                 body.stage,
                 note.as_deref(),
-            )
+            )?)
         })
         .await?;
     Ok(versioned(StatusCode::OK, &EntryView::from(&entry), entry.row.version))
@@ -151,6 +163,10 @@ pub async fn remove_shortlisted(
     let precondition = if_match(&req)?;
     let (job_order_id, candidate_id) = (parse_id(&ids.0)?, parse_id(&ids.1)?);
     let agency_id = caller.agency_id();
-    state.db(move |conn| shortlist::remove(conn, agency_id, job_order_id, candidate_id, precondition.as_ref())).await?;
+    state
+        .db(move |conn| {
+            Ok::<_, ApiError>(shortlist::remove(conn, agency_id, job_order_id, candidate_id, precondition.as_ref())?)
+        })
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -8,10 +8,9 @@ use super::query::Query;
 use super::{parse_id, ts, Page};
 use crate::auth::AuthUser;
 use crate::db::models::skills::{self, Skill, SkillFilter};
-use crate::db::write_tx;
 use crate::domain::skills::{Category, SkillInput};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::state::AppState;
 
 #[derive(Serialize)]
 pub struct SkillView {
@@ -58,7 +57,7 @@ pub async fn list_skills(
     };
     q.finish()?;
     let agency_id = caller.agency_id();
-    let (rows, next) = state.db(move |conn| Ok(skills::list(conn, agency_id, &filter, page)?)).await?;
+    let (rows, next) = state.db(move |conn| Ok::<_, ApiError>(skills::list(conn, agency_id, &filter, page)?)).await?;
     Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(SkillView::from).collect(), next)))
 }
 
@@ -68,7 +67,7 @@ pub async fn get_skill(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    let skill = state.db(move |conn| Ok(skills::find(conn, agency_id, id)?)).await?;
+    let skill = state.db(move |conn| Ok::<_, ApiError>(skills::find(conn, agency_id, id)?)).await?;
     Ok(HttpResponse::Ok().json(SkillView::from(&skill)))
 }
 
@@ -79,7 +78,7 @@ pub async fn create_skill(
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner().validate()?;
     let agency_id = caller.agency_id();
-    let skill = state.db(move |conn| write_tx(conn, |conn| skills::create(conn, agency_id, &new))).await?;
+    let skill = state.db(move |conn| Ok::<_, ApiError>(skills::create(conn, agency_id, &new)?)).await?;
     Ok(HttpResponse::Created()
         .insert_header((actix_web::http::header::LOCATION, format!("/api/v1/skills/{}", skill.id)))
         .json(SkillView::from(&skill)))

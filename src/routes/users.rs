@@ -7,12 +7,12 @@ use serde::Serialize;
 use super::json::ApiJson;
 use super::query::Query;
 use super::{created, if_match, parse_id, ts, versioned, Page};
-use crate::auth::{password, AdminUser};
+use crate::auth::AdminUser;
 use crate::db::models::users::{self, User, UserFilter};
-use crate::db::write_tx;
 use crate::domain::user::{NewUserInput, Role, UserPatch};
 use crate::error::ApiError;
-use crate::startup::AppState;
+use crate::service;
+use crate::state::AppState;
 
 #[derive(Serialize)]
 pub struct UserView {
@@ -52,7 +52,7 @@ pub async fn list_users(
         UserFilter { role: q.choice("role", &["admin", "recruiter"], Role::parse), disabled: q.boolean("disabled") };
     q.finish()?;
     let agency_id = admin.0.agency_id();
-    let (rows, next) = state.db(move |conn| Ok(users::list(conn, agency_id, &filter, page)?)).await?;
+    let (rows, next) = state.db(move |conn| Ok::<_, ApiError>(users::list(conn, agency_id, &filter, page)?)).await?;
     Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(UserView::from).collect(), next)))
 }
 
@@ -62,25 +62,7 @@ pub async fn create_user(
     body: ApiJson<NewUserInput>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner().validate()?;
-    let hash = web::block({
-        let password = new.password.clone();
-        move || password::hash(&password)
-    })
-    .await?
-    .map_err(ApiError::internal)?;
-    let agency_id = admin.0.agency_id();
-    let user = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                if users::email_taken(conn, &new.email)?.is_some() {
-                    return Err(super::auth::email_taken());
-                }
-                let row =
-                    users::NewUserRow { name: &new.name, email: &new.email, password_hash: &hash, role: new.role };
-                Ok(users::insert(conn, agency_id, row)?)
-            })
-        })
-        .await?;
+    let user = service::users::invite(&state, admin.0.agency_id(), new).await?;
     Ok(created(&UserView::from(&user), format!("/api/v1/users/{}", user.id), user.version))
 }
 
@@ -90,7 +72,7 @@ pub async fn get_user(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
-    let user = state.db(move |conn| Ok(users::find(conn, agency_id, id)?)).await?;
+    let user = state.db(move |conn| Ok::<_, ApiError>(users::find(conn, agency_id, id)?)).await?;
     Ok(versioned(StatusCode::OK, &UserView::from(&user), user.version))
 }
 
@@ -109,38 +91,7 @@ pub async fn update_user(
     let caller_id = admin.0.user.id;
     let user = state
         .db(move |conn| {
-            write_tx(conn, |conn| {
-                let user = users::find(conn, agency_id, id)?;
-                if precondition.as_ref().is_some_and(|m| !m.allows(user.version)) {
-                    return Err(ApiError::PreconditionFailed { current_version: user.version });
-                }
-                let role = changes.role.unwrap_or(user.role());
-                let disabled = changes.disabled.unwrap_or(user.disabled);
-                let name = changes.name.clone().unwrap_or_else(|| user.name.clone());
-                if (name.as_str(), role, disabled) == (user.name.as_str(), user.role(), user.disabled) {
-                    return Ok(user);
-                }
-                if user.id == caller_id && (role != Role::Admin || disabled) {
-                    return Err(ApiError::Conflict {
-                        detail: "Admins cannot disable or demote themselves; ask another admin.".into(),
-                        existing_id: None,
-                    });
-                }
-                let was_active_admin = user.role() == Role::Admin && !user.disabled;
-                if was_active_admin && (role != Role::Admin || disabled) && users::active_admins(conn, agency_id)? <= 1
-                {
-                    return Err(ApiError::Conflict {
-                        detail: "This is the agency's last active admin; make another user admin first.".into(),
-                        existing_id: None,
-                    });
-                }
-                let updated = users::update(conn, &user, &name, role, disabled)?
-                    .ok_or(ApiError::PreconditionFailed { current_version: user.version + 1 })?;
-                if disabled && !user.disabled {
-                    users::revoke_sessions(conn, user.id)?;
-                }
-                Ok(updated)
-            })
+            Ok::<_, ApiError>(service::users::update(conn, agency_id, caller_id, id, precondition.as_ref(), &changes)?)
         })
         .await?;
     Ok(versioned(StatusCode::OK, &UserView::from(&user), user.version))

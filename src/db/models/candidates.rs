@@ -4,13 +4,16 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::skills::{filter_ids, first_repeat, names_by_id, resolve_or_create, SkillRef};
-use super::{contains_pattern, finish_page, json_list, now, search_text, to_json, PageRequest, Position};
+use super::{
+    contains_pattern, finish_page, json_list, lock_checked, lost, now, search_text, to_json, PageRequest, Position,
+    Versioned,
+};
 use crate::db::schema::{candidate_skills, candidates};
-use crate::db::{changes, search, with_backend, write_tx, DbConnection};
+use crate::db::{changes, search, with_backend, write_tx, DbConnection, Table, WriteError};
 use crate::domain::candidate::{CandidateDraft, CandidatePatch, SkillClaim, Status};
 use crate::domain::patch::IfMatch;
 use crate::domain::skills::Level;
-use crate::error::ApiError;
+use crate::domain::Stored;
 use crate::search::query::Query;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -61,7 +64,7 @@ pub struct Candidate {
 
 impl Candidate {
     pub fn status(&self) -> Status {
-        Status::parse(&self.row.status).unwrap_or(Status::Active)
+        Status::from_stored(&self.row.status)
     }
 
     /// The candidate as a draft, so a patch can be applied and validated as a whole.
@@ -218,14 +221,13 @@ fn candidate_search_text(d: &CandidateDraft, skills: &[SkillRef]) -> String {
     search_text(parts)
 }
 
+/// Replaces the candidate's skill rows with these resolved skills, as claimed.
 fn write_skills(
     conn: &mut DbConnection,
-    agency_id: i64,
     candidate_id: i64,
+    refs: Vec<SkillRef>,
     claims: &[SkillClaim],
 ) -> QueryResult<Vec<CandidateSkill>> {
-    let names: Vec<String> = claims.iter().map(|c| c.name.clone()).collect();
-    let refs = resolve_or_create(conn, agency_id, &names)?;
     diesel::delete(candidate_skills::table.filter(candidate_skills::candidate_id.eq(candidate_id))).execute(conn)?;
     let rows: Vec<_> = refs
         .iter()
@@ -251,100 +253,100 @@ fn write_skills(
         .collect())
 }
 
-/// Two names that the taxonomy folds into one skill ("HL7 2.x" and "HL7 v2") are one claim
-/// made twice.
-fn refuse_duplicate_skills(conn: &mut DbConnection, agency_id: i64, claims: &[SkillClaim]) -> Result<(), ApiError> {
+/// The draft's skills resolved to the taxonomy (new names become agency skills). Two names that
+/// the taxonomy folds into one skill ("HL7 2.x" and "HL7 v2") are one claim made twice: a 422.
+fn resolve_skills(conn: &mut DbConnection, agency_id: i64, claims: &[SkillClaim]) -> Result<Vec<SkillRef>, WriteError> {
     let names: Vec<String> = claims.iter().map(|c| c.name.clone()).collect();
-    match first_repeat(conn, agency_id, &names)? {
-        Some((i, first, skill)) => Err(ApiError::validation(
+    if let Some((i, first, skill)) = first_repeat(conn, agency_id, &names)? {
+        return Err(WriteError::invalid(
             format!("skills[{i}].name"),
             format!("is the same skill as skills[{first}] ({})", skill.name),
-        )),
-        None => Ok(()),
+        ));
     }
+    Ok(resolve_or_create(conn, agency_id, &names)?)
 }
 
-pub fn create(conn: &mut DbConnection, agency_id: i64, draft: &CandidateDraft) -> Result<Candidate, ApiError> {
-    write_tx(conn, |conn| {
-        refuse_duplicate_skills(conn, agency_id, &draft.skills)?;
-        let at = now();
-        let id: i64 = diesel::insert_into(candidates::table)
-            .values((
-                candidates::agency_id.eq(agency_id),
-                candidates::full_name.eq(""),
-                candidates::remote_ok.eq(false),
-                candidates::status.eq(""),
-                candidates::certifications.eq("[]"),
-                candidates::crossover_signals.eq("[]"),
-                candidates::tags.eq("[]"),
-                candidates::tags_norm.eq("||"),
-                candidates::search_text.eq(""),
-                candidates::version.eq(0),
-                candidates::created_at.eq(at),
-                candidates::updated_at.eq(at),
-            ))
-            .returning(candidates::id)
-            .get_result(conn)?;
-        store(conn, agency_id, id, 0, draft)
-    })
+/// Inserts a candidate with its skills, at version 1. Runs inside the caller's write
+/// transaction; the search index is the caller's to refresh once the candidate is complete.
+pub fn insert(conn: &mut DbConnection, agency_id: i64, draft: &CandidateDraft) -> Result<Candidate, WriteError> {
+    let refs = resolve_skills(conn, agency_id, &draft.skills)?;
+    let at = now();
+    let change_seq = changes::next(conn, agency_id)?;
+    let row: CandidateRow = diesel::insert_into(candidates::table)
+        .values(NewRow { fields: Fields::of(draft, &refs, at), agency_id, version: 1, created_at: at, change_seq })
+        .returning(candidates::all_columns)
+        .get_result(conn)?;
+    let skills = write_skills(conn, row.id, refs, &draft.skills)?;
+    Ok(Candidate { row, skills })
 }
 
-/// Writes every field of the draft over the row at `expected_version`, and its skills.
-fn store(
+/// Points a candidate inserted in this same transaction at its first résumé. Nobody has seen
+/// the candidate without it, so it keeps version 1.
+pub fn set_first_resume(conn: &mut DbConnection, agency_id: i64, id: i64, resume_id: i64) -> QueryResult<()> {
+    diesel::update(candidates::table.filter(candidates::id.eq(id)).filter(candidates::agency_id.eq(agency_id)))
+        .set(candidates::current_resume_id.eq(Some(resume_id)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Writes a whole draft and the current résumé over the candidate at the version it was read
+/// at: one statement, one new version, one change number. Runs inside the caller's write
+/// transaction with the row locked (`lock_checked`); the search index is the caller's to
+/// refresh.
+pub fn write(
     conn: &mut DbConnection,
-    agency_id: i64,
-    id: i64,
-    expected_version: i32,
-    d: &CandidateDraft,
-) -> Result<Candidate, ApiError> {
-    let skills = write_skills(conn, agency_id, id, &d.skills)?;
-    let refs: Vec<SkillRef> = skills.iter().map(|s| s.skill.clone()).collect();
+    current: &Candidate,
+    draft: &CandidateDraft,
+    current_resume_id: Option<i64>,
+) -> Result<Candidate, WriteError> {
+    let (agency_id, id) = (current.row.agency_id, current.row.id);
+    let refs = resolve_skills(conn, agency_id, &draft.skills)?;
     let change_seq = changes::next(conn, agency_id)?;
     let row = diesel::update(
         candidates::table
             .filter(candidates::id.eq(id))
             .filter(candidates::agency_id.eq(agency_id))
-            .filter(candidates::version.eq(expected_version)),
+            .filter(candidates::version.eq(current.row.version)),
     )
     .set((
-        Fields::of(d, &refs, now()),
-        candidates::version.eq(expected_version + 1),
+        Fields::of(draft, &refs, now()),
+        candidates::current_resume_id.eq(current_resume_id),
+        candidates::version.eq(candidates::version + 1),
         candidates::change_seq.eq(change_seq),
     ))
     .returning(candidates::all_columns)
     .get_result(conn)
     .optional()?;
-    match row {
-        Some(row) => {
-            search::refresh(conn, agency_id, id)?;
-            Ok(Candidate { row, skills })
-        }
-        None => Err(stale(conn, agency_id, id)?),
-    }
+    let Some(row) = row else { return Err(lost(conn, Table::Candidates, agency_id, id)) };
+    let skills = write_skills(conn, id, refs, &draft.skills)?;
+    Ok(Candidate { row, skills })
 }
 
-/// Why an update matched no row: the candidate is gone, or somebody else changed it first.
-fn stale(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<ApiError> {
-    let version: Option<i32> = candidates::table
-        .filter(candidates::id.eq(id))
-        .filter(candidates::agency_id.eq(agency_id))
-        .select(candidates::version)
-        .first(conn)
-        .optional()?;
-    Ok(match version {
-        Some(current_version) => ApiError::PreconditionFailed { current_version },
-        None => ApiError::NotFound,
+pub fn create(conn: &mut DbConnection, agency_id: i64, draft: &CandidateDraft) -> Result<Candidate, WriteError> {
+    write_tx(conn, |conn| {
+        let candidate = insert(conn, agency_id, draft)?;
+        search::refresh(conn, agency_id, candidate.row.id)?;
+        Ok(candidate)
     })
 }
 
-/// Writes a whole new draft over the candidate as read (used when a résumé adds to it). Runs
-/// inside the caller's write transaction.
-pub fn replace(conn: &mut DbConnection, current: &Candidate, draft: &CandidateDraft) -> Result<Candidate, ApiError> {
-    if *draft == current.to_draft() {
-        return Ok(current.clone());
+impl Versioned for Candidate {
+    const TABLE: Table = Table::Candidates;
+    type Draft = CandidateDraft;
+
+    fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<Candidate> {
+        find(conn, agency_id, id)
     }
-    refuse_duplicate_skills(conn, current.row.agency_id, &draft.skills)?;
-    store(conn, current.row.agency_id, current.row.id, current.row.version, draft)
+
+    fn draft(&self) -> CandidateDraft {
+        self.to_draft()
+    }
+
+    fn store(&self, conn: &mut DbConnection, draft: &CandidateDraft) -> Result<Candidate, WriteError> {
+        let candidate = write(conn, self, draft, self.row.current_resume_id)?;
+        search::refresh(conn, candidate.row.agency_id, candidate.row.id)?;
+        Ok(candidate)
+    }
 }
 
 /// The agency's candidate with this e-mail address (case-insensitive), if any.
@@ -359,7 +361,7 @@ pub fn find_by_email(conn: &mut DbConnection, agency_id: i64, email: &str) -> Qu
     Ok(rows.into_iter().find(|(_, e)| e.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email))).map(|(id, _)| id))
 }
 
-pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> Result<Candidate, ApiError> {
+pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<Candidate> {
     let row = candidates::table
         .filter(candidates::id.eq(id))
         .filter(candidates::agency_id.eq(agency_id))
@@ -504,37 +506,32 @@ pub fn list(
     Ok((attach_skills(conn, rows)?, next))
 }
 
+/// Gives the candidate another status (placing them) as a new version. Runs inside the caller's
+/// write transaction, with the candidate's row locked (`lock_checked`).
+pub fn set_status(conn: &mut DbConnection, agency_id: i64, id: i64, status: Status) -> Result<Candidate, WriteError> {
+    let current = find(conn, agency_id, id)?;
+    if current.status() == status {
+        return Ok(current);
+    }
+    let draft = CandidateDraft { status, ..current.to_draft() };
+    current.store(conn, &draft)
+}
+
 pub fn update(
     conn: &mut DbConnection,
     agency_id: i64,
     id: i64,
     if_match: Option<&IfMatch>,
-    patch: CandidatePatch,
-) -> Result<Candidate, ApiError> {
-    write_tx(conn, |conn| {
-        let current = find(conn, agency_id, id)?;
-        if if_match.is_some_and(|m| !m.allows(current.row.version)) {
-            return Err(ApiError::PreconditionFailed { current_version: current.row.version });
-        }
-        let draft = patch.apply(current.to_draft())?;
-        if draft == current.to_draft() {
-            return Ok(current);
-        }
-        refuse_duplicate_skills(conn, agency_id, &draft.skills)?;
-        store(conn, agency_id, id, current.row.version, &draft)
-    })
+    patch: &CandidatePatch,
+) -> Result<Candidate, WriteError> {
+    super::update::<Candidate>(conn, agency_id, id, if_match, |draft| Ok(patch.clone().apply(draft)?))
 }
 
-pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>) -> Result<(), ApiError> {
+/// Deletes the candidate (its skills, résumés, shortlist entries and search document go with
+/// it) and leaves a tombstone for the match index.
+pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>) -> Result<(), WriteError> {
     write_tx(conn, |conn| {
-        let version: i32 = candidates::table
-            .filter(candidates::id.eq(id))
-            .filter(candidates::agency_id.eq(agency_id))
-            .select(candidates::version)
-            .first(conn)?;
-        if if_match.is_some_and(|m| !m.allows(version)) {
-            return Err(ApiError::PreconditionFailed { current_version: version });
-        }
+        lock_checked(conn, Table::Candidates, agency_id, id, if_match)?;
         diesel::delete(candidates::table.filter(candidates::id.eq(id)).filter(candidates::agency_id.eq(agency_id)))
             .execute(conn)?;
         changes::bury(conn, agency_id, id)?;

@@ -3,12 +3,12 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{contains_pattern, finish_page, now, search_text, PageRequest};
+use super::{contains_pattern, finish_page, lock_checked, lost, now, search_text, PageRequest, Versioned};
 use crate::db::schema::{clients, job_orders};
-use crate::db::{write_tx, DbConnection};
+use crate::db::{write_tx, DbConnection, Table, WriteError};
 use crate::domain::client::{ClientDraft, ClientPatch, Sector};
 use crate::domain::patch::IfMatch;
-use crate::error::ApiError;
+use crate::domain::Stored;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = clients)]
@@ -30,10 +30,14 @@ pub struct Client {
 }
 
 impl Client {
+    pub fn sector(&self) -> Sector {
+        Sector::from_stored(&self.sector)
+    }
+
     pub fn to_draft(&self) -> ClientDraft {
         ClientDraft {
             name: self.name.clone(),
-            sector: Sector::parse(&self.sector).unwrap_or(Sector::Other),
+            sector: self.sector(),
             location: self.location.clone(),
             max_rate_cents: self.max_rate_cents,
             contact_name: self.contact_name.clone(),
@@ -43,29 +47,54 @@ impl Client {
     }
 }
 
-fn client_search_text(d: &ClientDraft) -> String {
-    let mut parts = vec![d.name.as_str()];
-    parts.extend([&d.location, &d.contact_name, &d.contact_email].into_iter().flatten().map(String::as_str));
-    search_text(parts)
+/// Every column a draft decides, written the same way by a create and an update.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = clients)]
+#[diesel(treat_none_as_null = true)]
+struct Fields<'a> {
+    name: &'a str,
+    sector: &'static str,
+    location: Option<&'a str>,
+    max_rate_cents: Option<i64>,
+    contact_name: Option<&'a str>,
+    contact_email: Option<&'a str>,
+    notes: Option<&'a str>,
+    search_text: String,
+    updated_at: NaiveDateTime,
+}
+
+impl<'a> Fields<'a> {
+    fn of(d: &'a ClientDraft, at: NaiveDateTime) -> Fields<'a> {
+        let mut parts = vec![d.name.as_str()];
+        parts.extend([&d.location, &d.contact_name, &d.contact_email].into_iter().flatten().map(String::as_str));
+        Fields {
+            name: &d.name,
+            sector: d.sector.as_str(),
+            location: d.location.as_deref(),
+            max_rate_cents: d.max_rate_cents,
+            contact_name: d.contact_name.as_deref(),
+            contact_email: d.contact_email.as_deref(),
+            notes: d.notes.as_deref(),
+            search_text: search_text(parts),
+            updated_at: at,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = clients)]
+struct NewRow<'a> {
+    #[diesel(embed)]
+    fields: Fields<'a>,
+    agency_id: i64,
+    version: i32,
+    created_at: NaiveDateTime,
 }
 
 pub fn create(conn: &mut DbConnection, agency_id: i64, d: &ClientDraft) -> QueryResult<Client> {
     let at = now();
     diesel::insert_into(clients::table)
-        .values((
-            clients::agency_id.eq(agency_id),
-            clients::name.eq(&d.name),
-            clients::sector.eq(d.sector.as_str()),
-            clients::location.eq(&d.location),
-            clients::max_rate_cents.eq(d.max_rate_cents),
-            clients::contact_name.eq(&d.contact_name),
-            clients::contact_email.eq(&d.contact_email),
-            clients::notes.eq(&d.notes),
-            clients::search_text.eq(client_search_text(d)),
-            clients::version.eq(1),
-            clients::created_at.eq(at),
-            clients::updated_at.eq(at),
-        ))
+        .values(NewRow { fields: Fields::of(d, at), agency_id, version: 1, created_at: at })
         .returning(clients::all_columns)
         .get_result(conn)
 }
@@ -114,55 +143,54 @@ pub fn list(
     Ok(finish_page(rows, page, |c| c.id))
 }
 
+impl Versioned for Client {
+    const TABLE: Table = Table::Clients;
+    type Draft = ClientDraft;
+
+    fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<Client> {
+        find(conn, agency_id, id)
+    }
+
+    fn draft(&self) -> ClientDraft {
+        self.to_draft()
+    }
+
+    fn store(&self, conn: &mut DbConnection, d: &ClientDraft) -> Result<Client, WriteError> {
+        diesel::update(
+            clients::table
+                .filter(clients::id.eq(self.id))
+                .filter(clients::agency_id.eq(self.agency_id))
+                .filter(clients::version.eq(self.version)),
+        )
+        .set((Fields::of(d, now()), clients::version.eq(clients::version + 1)))
+        .returning(clients::all_columns)
+        .get_result(conn)
+        .optional()?
+        .ok_or_else(|| lost(conn, Table::Clients, self.agency_id, self.id))
+    }
+}
+
 pub fn update(
     conn: &mut DbConnection,
     agency_id: i64,
     id: i64,
     if_match: Option<&IfMatch>,
-    patch: ClientPatch,
-) -> Result<Client, ApiError> {
-    write_tx(conn, |conn| {
-        let current = find(conn, agency_id, id)?;
-        if if_match.is_some_and(|m| !m.allows(current.version)) {
-            return Err(ApiError::PreconditionFailed { current_version: current.version });
-        }
-        let d = patch.apply(current.to_draft())?;
-        if d == current.to_draft() {
-            return Ok(current);
-        }
-        diesel::update(clients::table.filter(clients::id.eq(id)).filter(clients::version.eq(current.version)))
-            .set((
-                clients::name.eq(&d.name),
-                clients::sector.eq(d.sector.as_str()),
-                clients::location.eq(&d.location),
-                clients::max_rate_cents.eq(d.max_rate_cents),
-                clients::contact_name.eq(&d.contact_name),
-                clients::contact_email.eq(&d.contact_email),
-                clients::notes.eq(&d.notes),
-                clients::search_text.eq(client_search_text(&d)),
-                clients::version.eq(current.version + 1),
-                clients::updated_at.eq(now()),
-            ))
-            .returning(clients::all_columns)
-            .get_result(conn)
-            .optional()?
-            .ok_or(ApiError::PreconditionFailed { current_version: current.version + 1 })
-    })
+    patch: &ClientPatch,
+) -> Result<Client, WriteError> {
+    super::update::<Client>(conn, agency_id, id, if_match, |draft| Ok(patch.clone().apply(draft)?))
 }
 
-/// Deletes a client that has no job orders; one with job orders answers 409.
-pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>) -> Result<(), ApiError> {
+/// Deletes a client that has no job orders; one with job orders answers 409. The client's row
+/// is locked first, and a job order being created for it holds a share lock on it, so the two
+/// take turns and the count is never out of date.
+pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>) -> Result<(), WriteError> {
     write_tx(conn, |conn| {
-        let current = find(conn, agency_id, id)?;
-        if if_match.is_some_and(|m| !m.allows(current.version)) {
-            return Err(ApiError::PreconditionFailed { current_version: current.version });
-        }
+        lock_checked(conn, Table::Clients, agency_id, id, if_match)?;
         let orders: i64 = job_orders::table.filter(job_orders::client_id.eq(id)).count().get_result(conn)?;
         if orders > 0 {
-            return Err(ApiError::Conflict {
-                detail: format!("The client still has {orders} job order(s); delete them first."),
-                existing_id: None,
-            });
+            return Err(WriteError::conflict(format!(
+                "The client still has {orders} job order(s); delete them first."
+            )));
         }
         diesel::delete(clients::table.filter(clients::id.eq(id)).filter(clients::agency_id.eq(agency_id)))
             .execute(conn)?;

@@ -4,12 +4,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::skills::{filter_ids, first_repeat, names_by_id, resolve_or_create, SkillRef};
-use super::{contains_pattern, finish_page, now, search_text, PageRequest};
+use super::{contains_pattern, finish_page, lock_checked, lost, now, search_text, PageRequest, Versioned};
 use crate::db::schema::{clients, job_order_skills, job_orders};
-use crate::db::{with_backend, write_tx, DbConnection};
+use crate::db::{lock, with_backend, write_tx, DbConnection, Lock, Table, WriteError};
 use crate::domain::job_order::{JobOrderDraft, JobOrderPatch, SkillNeed, Status};
 use crate::domain::patch::IfMatch;
-use crate::error::ApiError;
+use crate::domain::Stored;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = job_orders)]
@@ -52,6 +52,10 @@ impl JobOrder {
         self.row.max_rate_cents.or(self.client_max_rate_cents)
     }
 
+    pub fn status(&self) -> Status {
+        Status::from_stored(&self.row.status)
+    }
+
     pub fn to_draft(&self) -> JobOrderDraft {
         let need = |s: &JobSkill| SkillNeed { name: s.skill.name.clone(), weight: s.weight, min_years: s.min_years };
         JobOrderDraft {
@@ -64,52 +68,41 @@ impl JobOrder {
             location: self.row.location.clone(),
             remote: self.row.remote,
             duration_months: self.row.duration_months,
-            status: Status::parse(&self.row.status).unwrap_or(Status::Open),
+            status: self.status(),
         }
     }
 }
 
-/// The agency's client the draft names, or a 422 on `client_id`: another agency's client is as
-/// unknown as one that never existed.
-fn client_of(conn: &mut DbConnection, agency_id: i64, client_id: &str) -> Result<(i64, Option<i64>), ApiError> {
-    let unknown = || ApiError::validation("client_id", "is not one of your clients");
+/// The agency's client the draft names, share-locked until the transaction ends so that it
+/// cannot be deleted under the job order; or a 422 on `client_id`: another agency's client is
+/// as unknown as one that never existed.
+fn client_of(conn: &mut DbConnection, agency_id: i64, client_id: &str) -> Result<(i64, Option<i64>), WriteError> {
+    let unknown = || WriteError::invalid("client_id", "is not one of your clients");
     let id: i64 = client_id.parse().map_err(|_| unknown())?;
-    clients::table
-        .filter(clients::id.eq(id))
-        .filter(clients::agency_id.eq(agency_id))
-        .select((clients::id, clients::max_rate_cents))
-        .first(conn)
-        .optional()?
-        .ok_or_else(unknown)
+    lock(conn, Table::Clients, agency_id, id, Lock::Share)?.ok_or_else(unknown)?;
+    let budget = clients::table.filter(clients::id.eq(id)).select(clients::max_rate_cents).first(conn)?;
+    Ok((id, budget))
 }
 
 fn all_needs(d: &JobOrderDraft) -> Vec<(&SkillNeed, bool)> {
     d.required_skills.iter().map(|n| (n, true)).chain(d.nice_to_have_skills.iter().map(|n| (n, false))).collect()
 }
 
-/// The same skill may be listed once across both lists, whatever name or alias is used.
-fn refuse_duplicate_skills(conn: &mut DbConnection, agency_id: i64, d: &JobOrderDraft) -> Result<(), ApiError> {
-    let names: Vec<String> = all_needs(d).iter().map(|(n, _)| n.name.clone()).collect();
-    let Some((i, _, skill)) = first_repeat(conn, agency_id, &names)? else { return Ok(()) };
-    let required = d.required_skills.len();
-    let (list, index) = if i < required { ("required_skills", i) } else { ("nice_to_have_skills", i - required) };
-    Err(ApiError::validation(
-        format!("{list}[{index}].name"),
-        format!("is the same skill as one listed before ({})", skill.name),
-    ))
-}
-
-fn write_skills(
-    conn: &mut DbConnection,
-    agency_id: i64,
-    job_order_id: i64,
-    d: &JobOrderDraft,
-) -> QueryResult<Vec<JobSkill>> {
+/// The draft's skills resolved to the taxonomy, in list order. The same skill may be listed once
+/// across both lists, whatever name or alias is used.
+fn resolve_skills(conn: &mut DbConnection, agency_id: i64, d: &JobOrderDraft) -> Result<Vec<JobSkill>, WriteError> {
     let needs = all_needs(d);
     let names: Vec<String> = needs.iter().map(|(n, _)| n.name.clone()).collect();
+    if let Some((i, _, skill)) = first_repeat(conn, agency_id, &names)? {
+        let required = d.required_skills.len();
+        let (list, index) = if i < required { ("required_skills", i) } else { ("nice_to_have_skills", i - required) };
+        return Err(WriteError::invalid(
+            format!("{list}[{index}].name"),
+            format!("is the same skill as one listed before ({})", skill.name),
+        ));
+    }
     let refs = resolve_or_create(conn, agency_id, &names)?;
-    diesel::delete(job_order_skills::table.filter(job_order_skills::job_order_id.eq(job_order_id))).execute(conn)?;
-    let skills: Vec<JobSkill> = refs
+    Ok(refs
         .into_iter()
         .zip(&needs)
         .map(|(skill, (need, required))| JobSkill {
@@ -118,7 +111,12 @@ fn write_skills(
             weight: need.weight,
             min_years: need.min_years,
         })
-        .collect();
+        .collect())
+}
+
+/// Replaces the job order's skill rows.
+fn write_skills(conn: &mut DbConnection, job_order_id: i64, skills: &[JobSkill]) -> QueryResult<()> {
+    diesel::delete(job_order_skills::table.filter(job_order_skills::job_order_id.eq(job_order_id))).execute(conn)?;
     let rows: Vec<_> = skills
         .iter()
         .enumerate()
@@ -136,39 +134,65 @@ fn write_skills(
     if !rows.is_empty() {
         with_backend!(conn, |c| diesel::insert_into(job_order_skills::table).values(&rows).execute(c))?;
     }
-    Ok(skills)
+    Ok(())
 }
 
-fn job_search_text(d: &JobOrderDraft) -> String {
-    let mut parts = vec![d.title.as_str()];
-    parts.extend([&d.location, &d.description].into_iter().flatten().map(String::as_str));
-    search_text(parts)
+/// Every column a draft decides, written the same way by a create and an update.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = job_orders)]
+#[diesel(treat_none_as_null = true)]
+struct Fields<'a> {
+    client_id: i64,
+    title: &'a str,
+    description: Option<&'a str>,
+    max_rate_cents: Option<i64>,
+    location: Option<&'a str>,
+    remote: bool,
+    duration_months: Option<i32>,
+    status: &'static str,
+    search_text: String,
+    updated_at: NaiveDateTime,
 }
 
-pub fn create(conn: &mut DbConnection, agency_id: i64, d: &JobOrderDraft) -> Result<JobOrder, ApiError> {
+impl<'a> Fields<'a> {
+    fn of(d: &'a JobOrderDraft, client_id: i64, at: NaiveDateTime) -> Fields<'a> {
+        let mut parts = vec![d.title.as_str()];
+        parts.extend([&d.location, &d.description].into_iter().flatten().map(String::as_str));
+        Fields {
+            client_id,
+            title: &d.title,
+            description: d.description.as_deref(),
+            max_rate_cents: d.max_rate_cents,
+            location: d.location.as_deref(),
+            remote: d.remote,
+            duration_months: d.duration_months,
+            status: d.status.as_str(),
+            search_text: search_text(parts),
+            updated_at: at,
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = job_orders)]
+struct NewRow<'a> {
+    #[diesel(embed)]
+    fields: Fields<'a>,
+    agency_id: i64,
+    version: i32,
+    created_at: NaiveDateTime,
+}
+
+pub fn create(conn: &mut DbConnection, agency_id: i64, d: &JobOrderDraft) -> Result<JobOrder, WriteError> {
     write_tx(conn, |conn| {
         let (client_id, client_max_rate_cents) = client_of(conn, agency_id, &d.client_id)?;
-        refuse_duplicate_skills(conn, agency_id, d)?;
+        let skills = resolve_skills(conn, agency_id, d)?;
         let at = now();
         let row: JobOrderRow = diesel::insert_into(job_orders::table)
-            .values((
-                job_orders::agency_id.eq(agency_id),
-                job_orders::client_id.eq(client_id),
-                job_orders::title.eq(&d.title),
-                job_orders::description.eq(&d.description),
-                job_orders::max_rate_cents.eq(d.max_rate_cents),
-                job_orders::location.eq(&d.location),
-                job_orders::remote.eq(d.remote),
-                job_orders::duration_months.eq(d.duration_months),
-                job_orders::status.eq(d.status.as_str()),
-                job_orders::search_text.eq(job_search_text(d)),
-                job_orders::version.eq(1),
-                job_orders::created_at.eq(at),
-                job_orders::updated_at.eq(at),
-            ))
+            .values(NewRow { fields: Fields::of(d, client_id, at), agency_id, version: 1, created_at: at })
             .returning(job_orders::all_columns)
             .get_result(conn)?;
-        let skills = write_skills(conn, agency_id, row.id, d)?;
+        write_skills(conn, row.id, &skills)?;
         Ok(JobOrder { row, client_max_rate_cents, skills })
     })
 }
@@ -179,7 +203,7 @@ fn joined() -> diesel::dsl::InnerJoin<job_orders::table, clients::table> {
     job_orders::table.inner_join(clients::table)
 }
 
-pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> Result<JobOrder, ApiError> {
+pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<JobOrder> {
     let found: Joined = joined()
         .filter(job_orders::id.eq(id))
         .filter(job_orders::agency_id.eq(agency_id))
@@ -279,59 +303,51 @@ pub fn list(
     Ok((attach_skills(conn, rows)?, next))
 }
 
+impl Versioned for JobOrder {
+    const TABLE: Table = Table::JobOrders;
+    type Draft = JobOrderDraft;
+
+    fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<JobOrder> {
+        find(conn, agency_id, id)
+    }
+
+    fn draft(&self) -> JobOrderDraft {
+        self.to_draft()
+    }
+
+    fn store(&self, conn: &mut DbConnection, d: &JobOrderDraft) -> Result<JobOrder, WriteError> {
+        let (agency_id, id) = (self.row.agency_id, self.row.id);
+        let (client_id, client_max_rate_cents) = client_of(conn, agency_id, &d.client_id)?;
+        let skills = resolve_skills(conn, agency_id, d)?;
+        let row = diesel::update(
+            job_orders::table
+                .filter(job_orders::id.eq(id))
+                .filter(job_orders::agency_id.eq(agency_id))
+                .filter(job_orders::version.eq(self.row.version)),
+        )
+        .set((Fields::of(d, client_id, now()), job_orders::version.eq(job_orders::version + 1)))
+        .returning(job_orders::all_columns)
+        .get_result(conn)
+        .optional()?;
+        let Some(row) = row else { return Err(lost(conn, Table::JobOrders, agency_id, id)) };
+        write_skills(conn, id, &skills)?;
+        Ok(JobOrder { row, client_max_rate_cents, skills })
+    }
+}
+
 pub fn update(
     conn: &mut DbConnection,
     agency_id: i64,
     id: i64,
     if_match: Option<&IfMatch>,
-    patch: JobOrderPatch,
-) -> Result<JobOrder, ApiError> {
-    write_tx(conn, |conn| {
-        let current = find(conn, agency_id, id)?;
-        if if_match.is_some_and(|m| !m.allows(current.row.version)) {
-            return Err(ApiError::PreconditionFailed { current_version: current.row.version });
-        }
-        let d = patch.apply(current.to_draft())?;
-        if d == current.to_draft() {
-            return Ok(current);
-        }
-        let (client_id, client_max_rate_cents) = client_of(conn, agency_id, &d.client_id)?;
-        refuse_duplicate_skills(conn, agency_id, &d)?;
-        let row = diesel::update(
-            job_orders::table.filter(job_orders::id.eq(id)).filter(job_orders::version.eq(current.row.version)),
-        )
-        .set((
-            job_orders::client_id.eq(client_id),
-            job_orders::title.eq(&d.title),
-            job_orders::description.eq(&d.description),
-            job_orders::max_rate_cents.eq(d.max_rate_cents),
-            job_orders::location.eq(&d.location),
-            job_orders::remote.eq(d.remote),
-            job_orders::duration_months.eq(d.duration_months),
-            job_orders::status.eq(d.status.as_str()),
-            job_orders::search_text.eq(job_search_text(&d)),
-            job_orders::version.eq(current.row.version + 1),
-            job_orders::updated_at.eq(now()),
-        ))
-        .returning(job_orders::all_columns)
-        .get_result(conn)
-        .optional()?
-        .ok_or(ApiError::PreconditionFailed { current_version: current.row.version + 1 })?;
-        let skills = write_skills(conn, agency_id, id, &d)?;
-        Ok(JobOrder { row, client_max_rate_cents, skills })
-    })
+    patch: &JobOrderPatch,
+) -> Result<JobOrder, WriteError> {
+    super::update::<JobOrder>(conn, agency_id, id, if_match, |draft| Ok(patch.clone().apply(draft)?))
 }
 
-pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>) -> Result<(), ApiError> {
+pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>) -> Result<(), WriteError> {
     write_tx(conn, |conn| {
-        let version: i32 = job_orders::table
-            .filter(job_orders::id.eq(id))
-            .filter(job_orders::agency_id.eq(agency_id))
-            .select(job_orders::version)
-            .first(conn)?;
-        if if_match.is_some_and(|m| !m.allows(version)) {
-            return Err(ApiError::PreconditionFailed { current_version: version });
-        }
+        lock_checked(conn, Table::JobOrders, agency_id, id, if_match)?;
         diesel::delete(job_orders::table.filter(job_orders::id.eq(id)).filter(job_orders::agency_id.eq(agency_id)))
             .execute(conn)?;
         Ok(())

@@ -4,13 +4,12 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::skills::{names_by_id, resolve, SkillRef};
-use super::{finish_page, now, PageRequest};
+use super::{finish_page, lock_checked, lost, now, unique, PageRequest, Versioned};
 use crate::db::schema::rate_card_entries as entries;
-use crate::db::{write_tx, DbConnection};
+use crate::db::{write_tx, DbConnection, Table, WriteError};
 use crate::domain::patch::IfMatch;
 use crate::domain::rate_card::{family_fits, subject_key, RateCardDraft, RateCardPatch, Subject};
 use crate::domain::skills::normalize;
-use crate::error::ApiError;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = entries)]
@@ -55,24 +54,19 @@ fn subject(
     conn: &mut DbConnection,
     agency_id: i64,
     d: &RateCardDraft,
-) -> Result<(Option<SkillRef>, Option<String>), ApiError> {
+) -> Result<(Option<SkillRef>, Option<String>), WriteError> {
     match &d.subject {
         Subject::Skill(name) => {
             let found = resolve(conn, agency_id, std::slice::from_ref(name))?.remove(&normalize(name));
             let skill =
-                found.ok_or_else(|| ApiError::validation("skill", "is not a known skill (see GET /api/v1/skills)"))?;
+                found.ok_or_else(|| WriteError::invalid("skill", "is not a known skill (see GET /api/v1/skills)"))?;
             Ok((Some(skill), None))
         }
         Subject::RoleFamily(family) => Ok((None, Some(family.clone()))),
     }
 }
 
-fn conflict(existing_id: Option<i64>) -> ApiError {
-    ApiError::Conflict {
-        detail: "The rate card already has an entry for this skill or role family.".into(),
-        existing_id: existing_id.map(|id| id.to_string()),
-    }
-}
+const TAKEN: &str = "The rate card already has an entry for this skill or role family.";
 
 fn existing(conn: &mut DbConnection, agency_id: i64, key: &str) -> QueryResult<Option<i64>> {
     entries::table
@@ -83,30 +77,66 @@ fn existing(conn: &mut DbConnection, agency_id: i64, key: &str) -> QueryResult<O
         .optional()
 }
 
-pub fn create(conn: &mut DbConnection, agency_id: i64, d: &RateCardDraft) -> Result<RateCardEntry, ApiError> {
+/// Every column a draft decides, written the same way by a create and an update.
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = entries)]
+#[diesel(treat_none_as_null = true)]
+struct Fields<'a> {
+    skill_id: Option<i64>,
+    role_family: Option<&'a str>,
+    subject_key: &'a str,
+    experienced_rate_cents: i64,
+    entry_rate_cents: Option<i64>,
+    notes: Option<&'a str>,
+    updated_at: NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = entries)]
+struct NewRow<'a> {
+    #[diesel(embed)]
+    fields: Fields<'a>,
+    agency_id: i64,
+    version: i32,
+    created_at: NaiveDateTime,
+}
+
+/// Resolves the draft's subject and writes it with `write`, refusing a subject another entry
+/// of the agency has (also when a concurrent write took it first).
+fn write_entry(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    d: &RateCardDraft,
+    this: Option<i64>,
+    write: impl FnOnce(&mut DbConnection, Fields<'_>) -> QueryResult<RateCardRow>,
+) -> Result<RateCardEntry, WriteError> {
+    let (skill, family) = subject(conn, agency_id, d)?;
+    let key = subject_key(skill.as_ref().map(|s| s.id), family.as_deref());
+    if let Some(other) = existing(conn, agency_id, &key)?.filter(|other| Some(*other) != this) {
+        return Err(WriteError::Conflict { detail: TAKEN.into(), existing_id: Some(other) });
+    }
+    let fields = Fields {
+        skill_id: skill.as_ref().map(|s| s.id),
+        role_family: family.as_deref(),
+        subject_key: &key,
+        experienced_rate_cents: d.experienced_rate_cents,
+        entry_rate_cents: d.entry_rate_cents,
+        notes: d.notes.as_deref(),
+        updated_at: now(),
+    };
+    let row = unique(conn, |conn| write(conn, fields), |conn| existing(conn, agency_id, &key), TAKEN)?;
+    Ok(RateCardEntry { row, skill })
+}
+
+pub fn create(conn: &mut DbConnection, agency_id: i64, d: &RateCardDraft) -> Result<RateCardEntry, WriteError> {
     write_tx(conn, |conn| {
-        let (skill, family) = subject(conn, agency_id, d)?;
-        let key = subject_key(skill.as_ref().map(|s| s.id), family.as_deref());
-        if let Some(id) = existing(conn, agency_id, &key)? {
-            return Err(conflict(Some(id)));
-        }
-        let at = now();
-        let row = diesel::insert_into(entries::table)
-            .values((
-                entries::agency_id.eq(agency_id),
-                entries::skill_id.eq(skill.as_ref().map(|s| s.id)),
-                entries::role_family.eq(&family),
-                entries::subject_key.eq(&key),
-                entries::experienced_rate_cents.eq(d.experienced_rate_cents),
-                entries::entry_rate_cents.eq(d.entry_rate_cents),
-                entries::notes.eq(&d.notes),
-                entries::version.eq(1),
-                entries::created_at.eq(at),
-                entries::updated_at.eq(at),
-            ))
-            .returning(entries::all_columns)
-            .get_result(conn)?;
-        Ok(RateCardEntry { row, skill })
+        write_entry(conn, agency_id, d, None, |conn, fields| {
+            let created_at = fields.updated_at;
+            diesel::insert_into(entries::table)
+                .values(NewRow { fields, agency_id, version: 1, created_at })
+                .returning(entries::all_columns)
+                .get_result(conn)
+        })
     })
 }
 
@@ -122,7 +152,7 @@ fn with_skills(conn: &mut DbConnection, rows: Vec<RateCardRow>) -> QueryResult<V
         .collect())
 }
 
-pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> Result<RateCardEntry, ApiError> {
+pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<RateCardEntry> {
     let row = entries::table
         .filter(entries::id.eq(id))
         .filter(entries::agency_id.eq(agency_id))
@@ -145,56 +175,53 @@ pub fn list(
     Ok((with_skills(conn, rows)?, next))
 }
 
+impl Versioned for RateCardEntry {
+    const TABLE: Table = Table::RateCard;
+    type Draft = RateCardDraft;
+
+    fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<RateCardEntry> {
+        find(conn, agency_id, id)
+    }
+
+    fn draft(&self) -> RateCardDraft {
+        self.to_draft()
+    }
+
+    fn store(&self, conn: &mut DbConnection, d: &RateCardDraft) -> Result<RateCardEntry, WriteError> {
+        let (agency_id, id, version) = (self.row.agency_id, self.row.id, self.row.version);
+        let entry = write_entry(conn, agency_id, d, Some(id), |conn, fields| {
+            diesel::update(
+                entries::table
+                    .filter(entries::id.eq(id))
+                    .filter(entries::agency_id.eq(agency_id))
+                    .filter(entries::version.eq(version)),
+            )
+            .set((fields, entries::version.eq(entries::version + 1)))
+            .returning(entries::all_columns)
+            .get_result(conn)
+        });
+        match entry {
+            Err(WriteError::NotFound) => Err(lost(conn, Table::RateCard, agency_id, id)),
+            other => other,
+        }
+    }
+}
+
 pub fn update(
     conn: &mut DbConnection,
     agency_id: i64,
     id: i64,
     if_match: Option<&IfMatch>,
-    patch: RateCardPatch,
-) -> Result<RateCardEntry, ApiError> {
-    write_tx(conn, |conn| {
-        let current = find(conn, agency_id, id)?;
-        if if_match.is_some_and(|m| !m.allows(current.row.version)) {
-            return Err(ApiError::PreconditionFailed { current_version: current.row.version });
-        }
-        let d = patch.apply(current.to_draft())?;
-        if d == current.to_draft() {
-            return Ok(current);
-        }
-        let (skill, family) = subject(conn, agency_id, &d)?;
-        let key = subject_key(skill.as_ref().map(|s| s.id), family.as_deref());
-        if let Some(other) = existing(conn, agency_id, &key)?.filter(|other| *other != id) {
-            return Err(conflict(Some(other)));
-        }
-        let row =
-            diesel::update(entries::table.filter(entries::id.eq(id)).filter(entries::version.eq(current.row.version)))
-                .set((
-                    entries::skill_id.eq(skill.as_ref().map(|s| s.id)),
-                    entries::role_family.eq(&family),
-                    entries::subject_key.eq(&key),
-                    entries::experienced_rate_cents.eq(d.experienced_rate_cents),
-                    entries::entry_rate_cents.eq(d.entry_rate_cents),
-                    entries::notes.eq(&d.notes),
-                    entries::version.eq(current.row.version + 1),
-                    entries::updated_at.eq(now()),
-                ))
-                .returning(entries::all_columns)
-                .get_result(conn)?;
-        Ok(RateCardEntry { row, skill })
-    })
+    patch: &RateCardPatch,
+) -> Result<RateCardEntry, WriteError> {
+    super::update::<RateCardEntry>(conn, agency_id, id, if_match, |draft| Ok(patch.clone().apply(draft)?))
 }
 
-pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>) -> Result<(), ApiError> {
+pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option<&IfMatch>) -> Result<(), WriteError> {
     write_tx(conn, |conn| {
-        let version: i32 = entries::table
-            .filter(entries::id.eq(id))
-            .filter(entries::agency_id.eq(agency_id))
-            .select(entries::version)
-            .first(conn)?;
-        if if_match.is_some_and(|m| !m.allows(version)) {
-            return Err(ApiError::PreconditionFailed { current_version: version });
-        }
-        diesel::delete(entries::table.filter(entries::id.eq(id))).execute(conn)?;
+        lock_checked(conn, Table::RateCard, agency_id, id, if_match)?;
+        diesel::delete(entries::table.filter(entries::id.eq(id)).filter(entries::agency_id.eq(agency_id)))
+            .execute(conn)?;
         Ok(())
     })
 }

@@ -3,12 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::candidates::{self as candidate_store, Candidate};
 use super::now;
-use crate::db::schema::{candidates, resumes};
-use crate::db::{search, write_tx, DbConnection};
-use crate::error::ApiError;
-use crate::resume::{apply, extract::Extraction};
+use crate::db::schema::resumes;
+use crate::db::DbConnection;
 
 /// A résumé without its bytes and text, for lists and answers.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -32,9 +29,9 @@ pub struct Resume {
     pub parsed_at: Option<NaiveDateTime>,
 }
 
-/// What reading the file produced.
+/// What reading the file produced, as stored.
 #[derive(Debug, Clone)]
-pub struct Reading {
+pub struct Parsed {
     pub text: Option<String>,
     /// The extraction as JSON.
     pub extraction: Option<String>,
@@ -50,7 +47,7 @@ pub struct NewResume<'a> {
     pub bytes: &'a [u8],
     pub sha256: &'a str,
     pub uploaded_by: i64,
-    pub reading: Reading,
+    pub parsed: Parsed,
 }
 
 /// The id of this candidate's résumé with this hash, if it was uploaded before.
@@ -73,9 +70,10 @@ pub fn find_in_agency_by_hash(conn: &mut DbConnection, agency_id: i64, sha256: &
         .optional()
 }
 
-/// Stores a new version and makes it the candidate's current résumé. Runs inside the caller's
-/// write transaction.
-pub fn insert(conn: &mut DbConnection, agency_id: i64, candidate_id: i64, new: NewResume<'_>) -> QueryResult<Resume> {
+/// Stores a new version of the candidate's résumé. Runs inside the caller's write transaction;
+/// making it the current one is the candidate's write (`candidates::write`), and refreshing the
+/// search index the caller's.
+pub fn insert(conn: &mut DbConnection, agency_id: i64, candidate_id: i64, new: &NewResume<'_>) -> QueryResult<Resume> {
     let latest: Option<i32> = resumes::table
         .filter(resumes::candidate_id.eq(candidate_id))
         .select(diesel::dsl::max(resumes::version))
@@ -92,23 +90,17 @@ pub fn insert(conn: &mut DbConnection, agency_id: i64, candidate_id: i64, new: N
             resumes::size_bytes.eq(new.bytes.len() as i64),
             resumes::sha256.eq(new.sha256),
             resumes::content.eq(new.bytes),
-            resumes::text.eq(&new.reading.text),
-            resumes::extraction.eq(&new.reading.extraction),
-            resumes::extractor_version.eq(&new.reading.extractor_version),
-            resumes::status.eq(new.reading.status),
-            resumes::status_detail.eq(&new.reading.status_detail),
+            resumes::text.eq(&new.parsed.text),
+            resumes::extraction.eq(&new.parsed.extraction),
+            resumes::extractor_version.eq(&new.parsed.extractor_version),
+            resumes::status.eq(new.parsed.status),
+            resumes::status_detail.eq(&new.parsed.status_detail),
             resumes::uploaded_by.eq(Some(new.uploaded_by)),
             resumes::created_at.eq(at),
-            resumes::parsed_at.eq(new.reading.text.as_ref().map(|_| at)),
+            resumes::parsed_at.eq(new.parsed.text.as_ref().map(|_| at)),
         ))
         .returning(resumes::id)
         .get_result(conn)?;
-    diesel::update(
-        candidates::table.filter(candidates::id.eq(candidate_id)).filter(candidates::agency_id.eq(agency_id)),
-    )
-    .set(candidates::current_resume_id.eq(Some(id)))
-    .execute(conn)?;
-    search::refresh(conn, agency_id, candidate_id)?;
     find(conn, agency_id, id)
 }
 
@@ -148,7 +140,6 @@ pub fn extraction(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResu
         .first(conn)
 }
 
-/// Replaces what was read from a résumé (after a re-parse).
 /// The extraction (JSON) of each of these résumés that has one, by résumé id.
 pub fn extractions(conn: &mut DbConnection, agency_id: i64, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
     let rows: Vec<(i64, Option<String>)> = resumes::table
@@ -159,63 +150,18 @@ pub fn extractions(conn: &mut DbConnection, agency_id: i64, ids: &[i64]) -> Quer
     Ok(rows.into_iter().filter_map(|(id, e)| Some((id, e?))).collect())
 }
 
-pub fn set_reading(conn: &mut DbConnection, agency_id: i64, id: i64, reading: &Reading) -> QueryResult<Resume> {
+/// Replaces what was read from a résumé (after a re-parse). Runs inside the caller's write
+/// transaction; the search index is the caller's to refresh.
+pub fn set_parsed(conn: &mut DbConnection, agency_id: i64, id: i64, parsed: &Parsed) -> QueryResult<Resume> {
     diesel::update(resumes::table.filter(resumes::id.eq(id)).filter(resumes::agency_id.eq(agency_id)))
         .set((
-            resumes::text.eq(&reading.text),
-            resumes::extraction.eq(&reading.extraction),
-            resumes::extractor_version.eq(&reading.extractor_version),
-            resumes::status.eq(reading.status),
-            resumes::status_detail.eq(&reading.status_detail),
+            resumes::text.eq(&parsed.text),
+            resumes::extraction.eq(&parsed.extraction),
+            resumes::extractor_version.eq(&parsed.extractor_version),
+            resumes::status.eq(parsed.status),
+            resumes::status_detail.eq(&parsed.status_detail),
             resumes::parsed_at.eq(Some(now())),
         ))
         .execute(conn)?;
-    let resume = find(conn, agency_id, id)?;
-    search::refresh(conn, agency_id, resume.candidate_id)?;
-    Ok(resume)
-}
-
-/// Where an upload goes: a new candidate made from it, or a new version for an existing one.
-pub enum Destination {
-    NewCandidate,
-    Candidate(i64),
-}
-
-/// A file to store, with what its reading extracted (absent when it had no text).
-pub struct Upload<'a> {
-    pub resume: NewResume<'a>,
-    pub extraction: Option<&'a Extraction>,
-}
-
-/// Stores an upload in one transaction: the candidate (created, or filled in where empty) and
-/// the résumé version. The same file twice for one candidate is a 409 naming the first.
-pub fn store_upload(
-    conn: &mut DbConnection,
-    agency_id: i64,
-    destination: Destination,
-    upload: Upload<'_>,
-) -> Result<(Candidate, Resume), ApiError> {
-    write_tx(conn, |conn| {
-        let empty = Extraction::default();
-        let extraction = upload.extraction.unwrap_or(&empty);
-        let candidate = match destination {
-            Destination::Candidate(id) => {
-                let current = candidate_store::find(conn, agency_id, id)?;
-                if let Some(existing) = find_by_hash(conn, id, upload.resume.sha256)? {
-                    return Err(ApiError::Conflict {
-                        detail: format!("This file is already résumé {existing} of this candidate."),
-                        existing_id: Some(existing.to_string()),
-                    });
-                }
-                candidate_store::replace(conn, &current, &apply::merge(current.to_draft(), extraction))?
-            }
-            Destination::NewCandidate => {
-                let fallback =
-                    format!("Candidate from {}", upload.resume.filename).chars().take(200).collect::<String>();
-                candidate_store::create(conn, agency_id, &apply::new_candidate(extraction, &fallback))?
-            }
-        };
-        let resume = insert(conn, agency_id, candidate.row.id, upload.resume)?;
-        Ok((candidate_store::find(conn, agency_id, candidate.row.id)?, resume))
-    })
+    find(conn, agency_id, id)
 }

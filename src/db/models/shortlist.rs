@@ -3,15 +3,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{candidates, finish_page, now, PageRequest};
+use super::{finish_page, lock_checked, lost, now, unique, PageRequest};
 use crate::db::schema::{
     candidates as candidate_rows, job_orders, shortlist_entries as entries, shortlist_events as events, users,
 };
-use crate::db::{write_tx, DbConnection};
-use crate::domain::candidate::{CandidatePatch, Status};
+use crate::db::{lock, write_tx, DbConnection, Lock, Table, WriteError};
 use crate::domain::patch::IfMatch;
 use crate::domain::shortlist::Stage;
-use crate::error::ApiError;
+use crate::domain::Stored;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = entries)]
@@ -46,7 +45,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn stage(&self) -> Stage {
-        Stage::parse(&self.row.stage).unwrap_or(Stage::Shortlisted)
+        Stage::from_stored(&self.row.stage)
     }
 }
 
@@ -54,7 +53,7 @@ impl Entry {
 type EventRow = (i64, Option<String>, String, Option<String>, i64, String, NaiveDateTime);
 
 /// The agency's job order, or 404.
-fn job_order(conn: &mut DbConnection, agency_id: i64, job_order_id: i64) -> Result<(), ApiError> {
+fn job_order(conn: &mut DbConnection, agency_id: i64, job_order_id: i64) -> QueryResult<()> {
     job_orders::table
         .filter(job_orders::id.eq(job_order_id))
         .filter(job_orders::agency_id.eq(agency_id))
@@ -138,7 +137,19 @@ pub fn stages(
     Ok(rows.into_iter().collect())
 }
 
-/// Puts the agency's candidate on the job order's shortlist.
+const ON_IT: &str = "The candidate is already on this job order's shortlist.";
+
+fn entry_id(conn: &mut DbConnection, job_order_id: i64, candidate_id: i64) -> QueryResult<Option<i64>> {
+    entries::table
+        .filter(entries::job_order_id.eq(job_order_id))
+        .filter(entries::candidate_id.eq(candidate_id))
+        .select(entries::id)
+        .first(conn)
+        .optional()
+}
+
+/// Puts the agency's candidate on the job order's shortlist. Both are share-locked while the
+/// entry is written, so neither can be deleted under it.
 pub fn add(
     conn: &mut DbConnection,
     agency_id: i64,
@@ -146,49 +157,41 @@ pub fn add(
     job_order_id: i64,
     candidate_id: &str,
     note: Option<&str>,
-) -> Result<Entry, ApiError> {
+) -> Result<Entry, WriteError> {
     write_tx(conn, |conn| {
-        job_order(conn, agency_id, job_order_id)?;
-        let unknown = || ApiError::validation("candidate_id", "is not one of your candidates");
+        lock(conn, Table::JobOrders, agency_id, job_order_id, Lock::Share)?.ok_or(WriteError::NotFound)?;
+        let unknown = || WriteError::invalid("candidate_id", "is not one of your candidates");
         let candidate_id: i64 = candidate_id.trim().parse().map_err(|_| unknown())?;
-        candidate_rows::table
-            .filter(candidate_rows::id.eq(candidate_id))
-            .filter(candidate_rows::agency_id.eq(agency_id))
-            .select(candidate_rows::id)
-            .first::<i64>(conn)
-            .optional()?
-            .ok_or_else(unknown)?;
-        let existing: Option<i64> = entries::table
-            .filter(entries::job_order_id.eq(job_order_id))
-            .filter(entries::candidate_id.eq(candidate_id))
-            .select(entries::id)
-            .first(conn)
-            .optional()?;
-        if existing.is_some() {
-            return Err(ApiError::Conflict {
-                detail: "The candidate is already on this job order's shortlist.".into(),
-                existing_id: Some(candidate_id.to_string()),
-            });
+        lock(conn, Table::Candidates, agency_id, candidate_id, Lock::Share)?.ok_or_else(unknown)?;
+        if entry_id(conn, job_order_id, candidate_id)?.is_some() {
+            return Err(WriteError::Conflict { detail: ON_IT.into(), existing_id: Some(candidate_id) });
         }
         let at = now();
-        let row: EntryRow = diesel::insert_into(entries::table)
-            .values((
-                entries::agency_id.eq(agency_id),
-                entries::job_order_id.eq(job_order_id),
-                entries::candidate_id.eq(candidate_id),
-                entries::stage.eq(Stage::Shortlisted.as_str()),
-                entries::version.eq(1),
-                entries::created_at.eq(at),
-                entries::updated_at.eq(at),
-            ))
-            .returning(entries::all_columns)
-            .get_result(conn)?;
+        let row: EntryRow = unique(
+            conn,
+            |conn| {
+                diesel::insert_into(entries::table)
+                    .values((
+                        entries::agency_id.eq(agency_id),
+                        entries::job_order_id.eq(job_order_id),
+                        entries::candidate_id.eq(candidate_id),
+                        entries::stage.eq(Stage::Shortlisted.as_str()),
+                        entries::version.eq(1),
+                        entries::created_at.eq(at),
+                        entries::updated_at.eq(at),
+                    ))
+                    .returning(entries::all_columns)
+                    .get_result(conn)
+            },
+            |_| Ok(Some(candidate_id)),
+            ON_IT,
+        )?;
         record(conn, row.id, None, Stage::Shortlisted, note, user_id, at)?;
         Ok(with_history(conn, vec![row])?.remove(0))
     })
 }
 
-pub fn find(conn: &mut DbConnection, agency_id: i64, job_order_id: i64, candidate_id: i64) -> Result<Entry, ApiError> {
+pub fn find(conn: &mut DbConnection, agency_id: i64, job_order_id: i64, candidate_id: i64) -> QueryResult<Entry> {
     job_order(conn, agency_id, job_order_id)?;
     let row = entries::table
         .filter(entries::agency_id.eq(agency_id))
@@ -205,7 +208,7 @@ pub fn list(
     job_order_id: i64,
     stage: Option<Stage>,
     page: PageRequest,
-) -> Result<(Vec<Entry>, Option<i64>), ApiError> {
+) -> QueryResult<(Vec<Entry>, Option<i64>)> {
     job_order(conn, agency_id, job_order_id)?;
     let mut query = entries::table
         .filter(entries::agency_id.eq(agency_id))
@@ -222,8 +225,15 @@ pub fn list(
     Ok((with_history(conn, rows)?, next))
 }
 
-/// Moves the candidate to another stage, recording who did it; placing a candidate also sets
-/// their status to placed, in the same transaction.
+/// A stage change as made: the entry afterwards and the stage it left.
+pub struct Moved {
+    pub entry: Entry,
+    pub from: Stage,
+}
+
+/// Moves the candidate to another stage by the write protocol (the entry's row locked, its
+/// version checked against `if_match`), recording who did it. Runs inside the caller's write
+/// transaction; what the move means for the candidate is the caller's (`service::shortlist`).
 #[allow(clippy::too_many_arguments)]
 pub fn move_to(
     conn: &mut DbConnection,
@@ -234,39 +244,34 @@ pub fn move_to(
     if_match: Option<&IfMatch>,
     to: Stage,
     note: Option<&str>,
-) -> Result<Entry, ApiError> {
-    write_tx(conn, |conn| {
-        let current = find(conn, agency_id, job_order_id, candidate_id)?;
-        if if_match.is_some_and(|m| !m.allows(current.row.version)) {
-            return Err(ApiError::PreconditionFailed { current_version: current.row.version });
+) -> Result<Moved, WriteError> {
+    job_order(conn, agency_id, job_order_id)?;
+    let id = entry_id(conn, job_order_id, candidate_id)?.ok_or(WriteError::NotFound)?;
+    lock_checked(conn, Table::Shortlist, agency_id, id, if_match)?;
+    let current = find(conn, agency_id, job_order_id, candidate_id)?;
+    let from = current.stage();
+    if from == to && note.is_none() {
+        return Ok(Moved { entry: current, from });
+    }
+    if from != to {
+        if let Some(why) = from.refuse_move(to) {
+            return Err(WriteError::conflict(format!("Cannot move to {}: {why}.", to.as_str())));
         }
-        let from = current.stage();
-        if from == to && note.is_none() {
-            return Ok(current);
-        }
-        if from != to {
-            if let Some(why) = from.refuse_move(to) {
-                return Err(ApiError::Conflict {
-                    detail: format!("Cannot move to {}: {why}.", to.as_str()),
-                    existing_id: None,
-                });
-            }
-        }
-        let at = now();
-        diesel::update(entries::table.filter(entries::id.eq(current.row.id)))
+    }
+    let at = now();
+    let changed =
+        diesel::update(entries::table.filter(entries::id.eq(id)).filter(entries::version.eq(current.row.version)))
             .set((
                 entries::stage.eq(to.as_str()),
-                entries::version.eq(current.row.version + 1),
+                entries::version.eq(entries::version + 1),
                 entries::updated_at.eq(at),
             ))
             .execute(conn)?;
-        record(conn, current.row.id, Some(from), to, note, user_id, at)?;
-        if to == Stage::Placed && from != Stage::Placed {
-            let patch = CandidatePatch { status: Some(Some(Status::Placed)), ..Default::default() };
-            candidates::update(conn, agency_id, candidate_id, None, patch)?;
-        }
-        find(conn, agency_id, job_order_id, candidate_id)
-    })
+    if changed == 0 {
+        return Err(lost(conn, Table::Shortlist, agency_id, id));
+    }
+    record(conn, id, Some(from), to, note, user_id, at)?;
+    Ok(Moved { entry: find(conn, agency_id, job_order_id, candidate_id)?, from })
 }
 
 pub fn remove(
@@ -275,13 +280,12 @@ pub fn remove(
     job_order_id: i64,
     candidate_id: i64,
     if_match: Option<&IfMatch>,
-) -> Result<(), ApiError> {
+) -> Result<(), WriteError> {
     write_tx(conn, |conn| {
-        let current = find(conn, agency_id, job_order_id, candidate_id)?;
-        if if_match.is_some_and(|m| !m.allows(current.row.version)) {
-            return Err(ApiError::PreconditionFailed { current_version: current.row.version });
-        }
-        diesel::delete(entries::table.filter(entries::id.eq(current.row.id))).execute(conn)?;
+        job_order(conn, agency_id, job_order_id)?;
+        let id = entry_id(conn, job_order_id, candidate_id)?.ok_or(WriteError::NotFound)?;
+        lock_checked(conn, Table::Shortlist, agency_id, id, if_match)?;
+        diesel::delete(entries::table.filter(entries::id.eq(id))).execute(conn)?;
         Ok(())
     })
 }

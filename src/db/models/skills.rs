@@ -8,9 +8,8 @@ use diesel::prelude::*;
 
 use super::{contains_pattern, finish_page, json_list, now, to_json, PageRequest};
 use crate::db::schema::{skill_aliases, skills};
-use crate::db::{with_backend, DbConnection};
+use crate::db::{lock_scope, with_backend, write_tx, DbConnection, Scope, WriteError};
 use crate::domain::skills::{normalize, Category, NewSkill};
-use crate::error::ApiError;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = skills)]
@@ -139,9 +138,15 @@ pub fn filter_ids(conn: &mut DbConnection, agency_id: i64, names: &[String]) -> 
 }
 
 /// Resolves every name, creating an agency skill of category `custom` for a name nobody knows:
-/// a recruiter's vocabulary is kept, not rejected. Must run inside a write transaction.
+/// a recruiter's vocabulary is kept, not rejected. Runs inside a write transaction; creating
+/// takes the agency's skills lock first and looks again, so two requests that bring the same
+/// new name at once make one skill.
 pub fn resolve_or_create(conn: &mut DbConnection, agency_id: i64, names: &[String]) -> QueryResult<Vec<SkillRef>> {
     let mut known = resolve(conn, agency_id, names)?;
+    if names.iter().any(|n| !known.contains_key(&normalize(n))) {
+        lock_scope(conn, Scope::Skills, agency_id)?;
+        known = resolve(conn, agency_id, names)?;
+    }
     let mut out = Vec::with_capacity(names.len());
     for name in names {
         let norm = normalize(name);
@@ -185,17 +190,22 @@ fn insert(conn: &mut DbConnection, agency_id: i64, new: &NewSkill) -> QueryResul
 }
 
 /// Adds an agency skill unless its name or an alias already means a skill the agency can see.
-pub fn create(conn: &mut DbConnection, agency_id: i64, new: &NewSkill) -> Result<Skill, ApiError> {
-    let names: Vec<String> = std::iter::once(new.name.clone()).chain(new.aliases.iter().cloned()).collect();
-    let known = resolve(conn, agency_id, &names)?;
-    if let Some((i, existing)) = names.iter().enumerate().find_map(|(i, n)| known.get(&normalize(n)).map(|s| (i, s))) {
-        let field = if i == 0 { "name".to_owned() } else { format!("aliases[{}]", i - 1) };
-        return Err(ApiError::Conflict {
-            detail: format!("{field} already means the skill \"{}\" (id {}).", existing.name, existing.id),
-            existing_id: Some(existing.id.to_string()),
-        });
-    }
-    Ok(insert(conn, agency_id, new)?)
+pub fn create(conn: &mut DbConnection, agency_id: i64, new: &NewSkill) -> Result<Skill, WriteError> {
+    write_tx(conn, |conn| {
+        lock_scope(conn, Scope::Skills, agency_id)?;
+        let names: Vec<String> = std::iter::once(new.name.clone()).chain(new.aliases.iter().cloned()).collect();
+        let known = resolve(conn, agency_id, &names)?;
+        if let Some((i, existing)) =
+            names.iter().enumerate().find_map(|(i, n)| known.get(&normalize(n)).map(|s| (i, s)))
+        {
+            let field = if i == 0 { "name".to_owned() } else { format!("aliases[{}]", i - 1) };
+            return Err(WriteError::Conflict {
+                detail: format!("{field} already means the skill \"{}\" (id {}).", existing.name, existing.id),
+                existing_id: Some(existing.id),
+            });
+        }
+        Ok(insert(conn, agency_id, new)?)
+    })
 }
 
 /// The skills with these ids, by id, for showing a page of candidates or job orders.

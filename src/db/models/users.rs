@@ -3,10 +3,11 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{finish_page, now, PageRequest};
+use super::{finish_page, lost, now, PageRequest};
 use crate::db::schema::{agencies, refresh_tokens, users};
-use crate::db::DbConnection;
+use crate::db::{DbConnection, Table, WriteError};
 use crate::domain::user::Role;
+use crate::domain::Stored;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = agencies)]
@@ -36,7 +37,7 @@ pub struct User {
 
 impl User {
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Recruiter)
+        Role::from_stored(&self.role)
     }
 }
 
@@ -134,33 +135,47 @@ pub fn active_admins(conn: &mut DbConnection, agency_id: i64) -> QueryResult<i64
         .get_result(conn)
 }
 
-/// Writes a user's new name, role and disabled flag if the row is still at `expected_version`.
-/// Disabling bumps the token version, so access tokens already issued stop working.
-pub fn update(
-    conn: &mut DbConnection,
-    user: &User,
-    name: &str,
-    role: Role,
-    disabled: bool,
-) -> QueryResult<Option<User>> {
-    let revoke = disabled && !user.disabled;
-    diesel::update(
+/// What an admin may change of a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserDraft {
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+}
+
+impl User {
+    pub fn draft(&self) -> UserDraft {
+        UserDraft { name: self.name.clone(), role: self.role(), disabled: self.disabled }
+    }
+}
+
+/// Writes a user's new name, role and disabled flag at the version it was read at. Disabling
+/// bumps the token version and revokes the refresh tokens, so every session ends at once. Runs
+/// inside the caller's write transaction with the row locked (`lock_checked`).
+pub fn store(conn: &mut DbConnection, user: &User, draft: &UserDraft) -> Result<User, WriteError> {
+    let revoke = draft.disabled && !user.disabled;
+    let stored = diesel::update(
         users::table
             .filter(users::id.eq(user.id))
             .filter(users::agency_id.eq(user.agency_id))
             .filter(users::version.eq(user.version)),
     )
     .set((
-        users::name.eq(name),
-        users::role.eq(role.as_str()),
-        users::disabled.eq(disabled),
-        users::token_version.eq(user.token_version + i32::from(revoke)),
-        users::version.eq(user.version + 1),
+        users::name.eq(&draft.name),
+        users::role.eq(draft.role.as_str()),
+        users::disabled.eq(draft.disabled),
+        users::token_version.eq(users::token_version + i32::from(revoke)),
+        users::version.eq(users::version + 1),
         users::updated_at.eq(now()),
     ))
     .returning(users::all_columns)
     .get_result(conn)
-    .optional()
+    .optional()?;
+    let Some(stored) = stored else { return Err(lost(conn, Table::Users, user.agency_id, user.id)) };
+    if revoke {
+        revoke_sessions(conn, user.id)?;
+    }
+    Ok(stored)
 }
 
 /// Stores a new password hash and ends every session the user had.

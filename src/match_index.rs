@@ -11,17 +11,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
 
-use diesel::prelude::*;
+use diesel::QueryResult;
 
-use super::catalog::Catalog;
-use crate::db::schema::{candidate_skills, candidate_tombstones, candidates};
-use crate::db::{changes, DbConnection};
-use crate::domain::candidate::{Signal, Status};
+use crate::db::models::profiles::{self, CandidateProfile};
+use crate::db::{changes, read_snapshot, DbConnection};
+use crate::domain::matching::catalog::Catalog;
 use crate::domain::matching::{region_of, Held, Profile};
-
-/// Candidates read per query while catching up: bounds the memory a first load of a large
-/// agency takes.
-const CHUNK: i64 = 20_000;
 
 /// One agency's candidates, as of change number `seq`.
 #[derive(Debug, Default)]
@@ -42,6 +37,11 @@ impl AgencyIndex {
         &self.catalog
     }
 
+    /// The profile of this candidate, if indexed.
+    pub fn profile(&self, id: i64) -> Option<&Profile> {
+        self.profiles.binary_search_by_key(&id, |p| p.id).ok().map(|i| &self.profiles[i])
+    }
+
     fn upsert(&mut self, profile: Profile) {
         match self.profiles.binary_search_by_key(&profile.id, |p| p.id) {
             Ok(i) => self.profiles[i] = profile,
@@ -57,53 +57,20 @@ impl AgencyIndex {
 
     /// Reads what changed after `self.seq` and applies it, in one read-only snapshot.
     fn catch_up(&mut self, conn: &mut DbConnection, agency_id: i64) -> QueryResult<()> {
-        let since = self.seq.unwrap_or(-1);
-        conn.transaction(|conn| {
-            if let DbConnection::Postgresql(_) = conn {
-                diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(conn)?;
-            }
+        let since = self.seq;
+        read_snapshot(conn, |conn| {
             let seq = changes::current(conn, agency_id)?;
-            if Catalog::latest_id(conn, agency_id)? != self.catalog.max_id {
-                self.catalog = Catalog::load(conn, agency_id)?;
+            if profiles::latest_skill_id(conn, agency_id)? != self.catalog.max_id {
+                self.catalog = Catalog::build(profiles::skills(conn, agency_id)?);
             }
-            let mut after = 0;
-            loop {
-                let rows: Vec<ProfileRow> = candidates::table
-                    .filter(candidates::agency_id.eq(agency_id))
-                    .filter(candidates::change_seq.gt(since))
-                    .filter(candidates::id.gt(after))
-                    .order(candidates::id.asc())
-                    .limit(CHUNK)
-                    .select(ProfileRow::as_select())
-                    .load(conn)?;
-                let Some(last) = rows.last().map(|r| r.id) else { break };
-                let links: Vec<(i64, i64, Option<i32>)> = candidate_skills::table
-                    .inner_join(candidates::table)
-                    .filter(candidates::agency_id.eq(agency_id))
-                    .filter(candidates::change_seq.gt(since))
-                    .filter(candidates::id.gt(after))
-                    .filter(candidates::id.le(last))
-                    .select((candidate_skills::candidate_id, candidate_skills::skill_id, candidate_skills::years))
-                    .load(conn)?;
-                let mut held: HashMap<i64, Vec<Held>> = HashMap::with_capacity(rows.len());
-                for (candidate, skill, years) in links {
-                    let Ok(skill) = u32::try_from(skill) else { continue };
-                    let years = years.map(|y| u16::try_from(y.max(0)).unwrap_or(u16::MAX));
-                    held.entry(candidate).or_default().push(Held { skill, years });
+            // Applied a chunk at a time, so a first load holds one chunk of rows at most.
+            profiles::changed_since(conn, agency_id, since, |chunk| {
+                let built: Vec<Profile> = chunk.into_iter().map(|c| profile(c, &self.catalog)).collect();
+                for p in built {
+                    self.upsert(p);
                 }
-                for row in rows {
-                    let skills = held.remove(&row.id).unwrap_or_default();
-                    let profile = row.into_profile(skills, &self.catalog);
-                    self.upsert(profile);
-                }
-                after = last;
-            }
-            let gone: Vec<i64> = candidate_tombstones::table
-                .filter(candidate_tombstones::agency_id.eq(agency_id))
-                .filter(candidate_tombstones::change_seq.gt(since))
-                .select(candidate_tombstones::candidate_id)
-                .load(conn)?;
-            for id in gone {
+            })?;
+            for id in profiles::deleted_since(conn, agency_id, since)? {
                 self.remove(id);
             }
             self.seq = Some(seq);
@@ -112,47 +79,28 @@ impl AgencyIndex {
     }
 }
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = candidates)]
-#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
-struct ProfileRow {
-    id: i64,
-    status: String,
-    remote_ok: bool,
-    location: Option<String>,
-    it_experience_months: Option<i32>,
-    healthcare_experience_months: Option<i32>,
-    min_rate_cents: Option<i64>,
-    desired_rate_cents: Option<i64>,
-    crossover_signals: String,
-}
-
-impl ProfileRow {
-    /// The profile, with the skills implied by those held added (at the years of the skill that
-    /// implies them, the most when several do).
-    fn into_profile(self, mut skills: Vec<Held>, catalog: &Catalog) -> Profile {
-        let implied: Vec<Held> = skills
-            .iter()
-            .flat_map(|h| catalog.implies(h.skill).iter().map(move |&skill| Held { skill, years: h.years }))
-            .collect();
-        skills.extend(implied);
-        // Per skill, the most years (Some beats None) first: `Skills` keeps the first of each.
-        skills.sort_unstable_by(|a, b| a.skill.cmp(&b.skill).then(b.years.cmp(&a.years)));
-        Profile {
-            id: self.id,
-            status: Status::parse(&self.status).unwrap_or(Status::Archived),
-            remote_ok: self.remote_ok,
-            region: self.location.as_deref().and_then(region_of),
-            it_months: self.it_experience_months.unwrap_or(0),
-            healthcare_months: self.healthcare_experience_months.unwrap_or(0),
-            min_rate_cents: self.min_rate_cents,
-            desired_rate_cents: self.desired_rate_cents,
-            signals: crate::db::models::json_list::<Signal>(&self.crossover_signals)
-                .into_iter()
-                .map(|s| s.kind)
-                .collect(),
-            skills: skills.into(),
-        }
+/// The profile ranking reads, with the skills implied by those held added (at the years of the
+/// skill that implies them, the most when several do).
+fn profile(c: CandidateProfile, catalog: &Catalog) -> Profile {
+    let mut skills = c.skills;
+    let implied: Vec<Held> = skills
+        .iter()
+        .flat_map(|h| catalog.implies(h.skill).iter().map(move |&skill| Held { skill, years: h.years }))
+        .collect();
+    skills.extend(implied);
+    // Per skill, the most years (Some beats None) first: `Skills` keeps the first of each.
+    skills.sort_unstable_by(|a, b| a.skill.cmp(&b.skill).then(b.years.cmp(&a.years)));
+    Profile {
+        id: c.id,
+        status: c.status,
+        remote_ok: c.remote_ok,
+        region: c.location.as_deref().and_then(region_of),
+        it_months: c.it_experience_months.unwrap_or(0),
+        healthcare_months: c.healthcare_experience_months.unwrap_or(0),
+        min_rate_cents: c.min_rate_cents,
+        desired_rate_cents: c.desired_rate_cents,
+        signals: c.signals.into_iter().collect(),
+        skills: skills.into(),
     }
 }
 
@@ -164,14 +112,16 @@ struct Slot {
 
 /// The indexes of the agencies matched recently; one idle for longer than `idle` is dropped
 /// (and reloaded by its next match), so memory follows the agencies in use.
+/// Cloning it is cheap and shares the same indexes.
+#[derive(Clone)]
 pub struct MatchIndex {
-    agencies: Mutex<HashMap<i64, Slot>>,
+    agencies: Arc<Mutex<HashMap<i64, Slot>>>,
     idle: Duration,
 }
 
 impl MatchIndex {
     pub fn new(idle: Duration) -> MatchIndex {
-        MatchIndex { agencies: Mutex::new(HashMap::new()), idle }
+        MatchIndex { agencies: Arc::new(Mutex::new(HashMap::new())), idle }
     }
 
     /// The agency's index, marked as used now, after dropping the ones idle too long that no

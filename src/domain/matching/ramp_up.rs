@@ -79,12 +79,17 @@ pub fn plan(profile: &Profile, needs: &[Need], missing: &[usize], catalog: &Cata
 mod tests {
     use super::*;
     use crate::domain::candidate::Status;
+    use crate::domain::matching::catalog::SkillDef;
     use crate::domain::matching::{Held, Signals};
 
     fn catalog() -> Catalog {
-        let json = |v: &[&str]| serde_json::to_string(v).unwrap();
-        let row = |id: i64, name: &str, category: &str, closes: &[&str]| {
-            (id, name.to_owned(), category.to_owned(), "[]".to_owned(), "[]".to_owned(), json(closes))
+        let row = |id: i64, name: &str, category: &str, closes: &[&str]| SkillDef {
+            id,
+            name: name.to_owned(),
+            category: category.to_owned(),
+            aliases: vec![],
+            implies: vec![],
+            closes: closes.iter().map(|c| c.to_string()).collect(),
         };
         Catalog::build(vec![
             row(1, "Epic", "healthcare_it", &[]),

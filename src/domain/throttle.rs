@@ -1,12 +1,23 @@
 //! The login throttle's rule: after `max_failures` failed logins for one e-mail address, further
 //! attempts are refused for a lockout that doubles with each new failure (capped at an hour).
 //! Failures are forgotten after a quiet window.
+//!
+//! Every attempt is counted as a failure *before* its password is checked ([`admit`]), and a
+//! success clears the count afterwards; counted under a lock, so a burst of parallel attempts
+//! gets at most `max_failures` password checks, whatever their order.
 
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
 
-use crate::db::models::login_attempts::LoginAttempts;
+/// One address's recent failures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginAttempts {
+    pub email: String,
+    pub failures: i32,
+    pub last_failure_at: NaiveDateTime,
+    pub locked_until: Option<NaiveDateTime>,
+}
 
 /// Failures older than this are forgotten.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -44,6 +55,20 @@ pub fn record_failure(
     LoginAttempts { email: email.to_owned(), failures, last_failure_at: now, locked_until }
 }
 
+/// The record after admitting one more attempt at `now`, counted as a failure until it
+/// succeeds; or, while the address is locked out, the seconds to wait.
+pub fn admit(
+    policy: Policy,
+    email: &str,
+    previous: Option<LoginAttempts>,
+    now: NaiveDateTime,
+) -> Result<LoginAttempts, u64> {
+    match retry_after(previous.as_ref(), now) {
+        Some(wait) => Err(wait),
+        None => Ok(record_failure(policy, email, previous, now)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,6 +89,22 @@ mod tests {
         let row = record_failure(POLICY, "a@b.co", row, t(3));
         assert_eq!(retry_after(Some(&row), t(3)), Some(120));
         assert_eq!(retry_after(Some(&row), t(3 + 121)), None);
+    }
+
+    #[test]
+    fn attempts_past_the_allowed_failures_are_refused_before_any_check() {
+        let mut row = None;
+        let mut admitted = 0;
+        for i in 0..20 {
+            match admit(POLICY, "a@b.co", row.clone(), t(i / 10)) {
+                Ok(next) => {
+                    admitted += 1;
+                    row = Some(next);
+                }
+                Err(wait) => assert!(wait >= 1),
+            }
+        }
+        assert_eq!(admitted, 3);
     }
 
     #[test]

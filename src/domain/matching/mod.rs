@@ -16,6 +16,10 @@
 //!    answer. Otherwise healthcare experience counts.
 //! 4. **Order**: score, then id (newest first), so the same data always ranks the same.
 
+pub mod catalog;
+pub mod explain;
+pub mod ramp_up;
+
 use crate::domain::candidate::{SignalKind, Status};
 
 /// Healthcare experience from which a candidate counts as experienced.

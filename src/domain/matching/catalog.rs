@@ -4,11 +4,6 @@
 
 use std::collections::HashMap;
 
-use diesel::prelude::*;
-
-use crate::db::models::json_list;
-use crate::db::schema::skills;
-use crate::db::DbConnection;
 use crate::domain::skills::{normalize, Category};
 
 #[derive(Debug, Clone)]
@@ -30,31 +25,44 @@ pub struct Catalog {
     pub max_id: i64,
 }
 
-/// A skill row as the catalog needs it: id, name, category, aliases, implies, closes.
-type Row = (i64, String, String, String, String, String);
+/// A skill as the catalog is built from it.
+#[derive(Debug, Clone)]
+pub struct SkillDef {
+    pub id: i64,
+    pub name: String,
+    pub category: String,
+    pub aliases: Vec<String>,
+    /// Names of the broader skills this one implies.
+    pub implies: Vec<String>,
+    /// Names of the skills this certification or training closes.
+    pub closes: Vec<String>,
+}
 
 impl Catalog {
-    pub fn build(rows: Vec<Row>) -> Catalog {
+    pub fn build(defs: Vec<SkillDef>) -> Catalog {
         let mut by_name: HashMap<String, u32> = HashMap::new();
-        for (id, name, _, aliases, _, _) in &rows {
-            let Ok(id) = u32::try_from(*id) else { continue };
-            for written in std::iter::once(name.clone()).chain(json_list::<String>(aliases)) {
-                by_name.entry(normalize(&written)).or_insert(id);
+        for def in &defs {
+            let Ok(id) = u32::try_from(def.id) else { continue };
+            for written in std::iter::once(&def.name).chain(&def.aliases) {
+                by_name.entry(normalize(written)).or_insert(id);
             }
         }
-        let ids = |names: &str| -> Vec<u32> {
-            json_list::<String>(names).iter().filter_map(|n| by_name.get(&normalize(n)).copied()).collect()
+        let ids = |names: &[String]| -> Vec<u32> {
+            names.iter().filter_map(|n| by_name.get(&normalize(n)).copied()).collect()
         };
         let direct: HashMap<u32, Vec<u32>> =
-            rows.iter().filter_map(|r| Some((u32::try_from(r.0).ok()?, ids(&r.4)))).collect();
-        let mut catalog = Catalog { max_id: rows.iter().map(|r| r.0).max().unwrap_or(0), ..Catalog::default() };
-        for (id, name, category, _, _, closes) in &rows {
-            let Ok(id) = u32::try_from(*id) else { continue };
-            for closed in ids(closes) {
+            defs.iter().filter_map(|d| Some((u32::try_from(d.id).ok()?, ids(&d.implies)))).collect();
+        let mut catalog = Catalog { max_id: defs.iter().map(|d| d.id).max().unwrap_or(0), ..Catalog::default() };
+        for def in &defs {
+            let Ok(id) = u32::try_from(def.id) else { continue };
+            for closed in ids(&def.closes) {
                 catalog.closed_by.entry(closed).or_default().push(id);
             }
-            let entry =
-                Entry { name: name.clone(), category: Category::parse(category), implies: closure(id, &direct) };
+            let entry = Entry {
+                name: def.name.clone(),
+                category: Category::parse(&def.category),
+                implies: closure(id, &direct),
+            };
             catalog.entries.insert(id, entry);
         }
         for closers in catalog.closed_by.values_mut() {
@@ -62,23 +70,6 @@ impl Catalog {
         }
         catalog.by_name = by_name;
         catalog
-    }
-
-    pub fn load(conn: &mut DbConnection, agency_id: i64) -> QueryResult<Catalog> {
-        let rows: Vec<Row> = skills::table
-            .filter(skills::agency_id.is_null().or(skills::agency_id.eq(agency_id)))
-            .select((skills::id, skills::name, skills::category, skills::aliases, skills::implies, skills::closes))
-            .load(conn)?;
-        Ok(Catalog::build(rows))
-    }
-
-    /// The highest id among the skills the agency sees now.
-    pub fn latest_id(conn: &mut DbConnection, agency_id: i64) -> QueryResult<i64> {
-        let max: Option<i64> = skills::table
-            .filter(skills::agency_id.is_null().or(skills::agency_id.eq(agency_id)))
-            .select(diesel::dsl::max(skills::id))
-            .first(conn)?;
-        Ok(max.unwrap_or(0))
     }
 
     pub fn implies(&self, skill: u32) -> &[u32] {
@@ -126,9 +117,16 @@ fn closure(id: u32, direct: &HashMap<u32, Vec<u32>>) -> Box<[u32]> {
 mod tests {
     use super::*;
 
-    fn row(id: i64, name: &str, category: &str, implies: &[&str], closes: &[&str]) -> Row {
-        let json = |v: &[&str]| serde_json::to_string(v).unwrap();
-        (id, name.into(), category.into(), "[]".into(), json(implies), json(closes))
+    fn row(id: i64, name: &str, category: &str, implies: &[&str], closes: &[&str]) -> SkillDef {
+        let names = |v: &[&str]| v.iter().map(|n| n.to_string()).collect();
+        SkillDef {
+            id,
+            name: name.into(),
+            category: category.into(),
+            aliases: vec![],
+            implies: names(implies),
+            closes: names(closes),
+        }
     }
 
     #[test]

@@ -1,0 +1,155 @@
+//! What every request shares ([`AppState`]), and the two ways work leaves the async threads:
+//! [`AppState::db`] with a pooled connection and [`AppState::blocking`] without one. Both carry
+//! the request's tracing span, so what the work logs names its request. Work a client can make
+//! expensive (password hashing, résumé uploads and reading, ranking) first takes a turn at its
+//! [`Gate`], which bounds how much of it runs and waits at once.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+use crate::auth::jwt::JwtKeys;
+use crate::config::Settings;
+use crate::db::{DbConnection, Pool};
+use crate::match_index::MatchIndex;
+use crate::resume::sandbox::Sandbox;
+
+pub struct AppState {
+    pub pool: Pool,
+    pub settings: Arc<Settings>,
+    pub jwt: JwtKeys,
+    /// Verified against when an e-mail address is unknown, so that answer takes as long as a
+    /// wrong password.
+    pub dummy_hash: String,
+    /// Reads résumé files, the hostile formats in a child process.
+    pub sandbox: Sandbox,
+    /// Every agency's candidates in memory for matching, kept current by the change sequence.
+    pub match_index: MatchIndex,
+    pub gates: Gates,
+}
+
+/// The bounded kinds of work a client can start.
+pub struct Gates {
+    /// argon2id: 19 MiB and tens of milliseconds of CPU each.
+    pub hashing: Gate,
+    /// Résumé uploads from the first byte received to the stored record: bounds the bodies
+    /// held in memory.
+    pub uploads: Gate,
+    /// Reading a résumé's text: a child process of up to `EXTRACTOR_MEMORY_MB` each.
+    pub reading: Gate,
+    /// Ranking an agency's candidates for a match: CPU-bound, up to tens of milliseconds.
+    pub ranking: Gate,
+}
+
+impl Gates {
+    pub fn new(settings: &Settings) -> Gates {
+        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        // Hashing gets half the cores, so a flood of logins leaves the rest to everything else.
+        let hashing = settings.password_hash_concurrency.unwrap_or((cpus / 2).max(1));
+        Gates {
+            hashing: Gate::new("password hashing", hashing, 32 * hashing),
+            uploads: Gate::new("résumé uploads", 4 * cpus, 16 * cpus),
+            reading: Gate::new("résumé reading", cpus, 8 * cpus),
+            ranking: Gate::new("matching", cpus, 16 * cpus),
+        }
+    }
+}
+
+/// Too much work of one kind is under way: the client should come back in a moment.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("too much {what} is under way")]
+pub struct Overloaded {
+    pub what: &'static str,
+    pub retry_after_secs: u64,
+}
+
+/// The database could not be reached, or the work on the blocking pool did not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum Unavailable {
+    #[error("no database connection: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("the blocking task failed: {0}")]
+    Task(String),
+}
+
+/// At most `permits` runs of one kind of work at a time, at most `queue` more waiting (each
+/// for at most [`Gate::MAX_WAIT`]); past that a request is refused at once with
+/// [`Overloaded`], so no burst can grow memory, threads or latency without bound.
+pub struct Gate {
+    what: &'static str,
+    permits: Semaphore,
+    waiting: AtomicUsize,
+    queue: usize,
+}
+
+impl Gate {
+    pub const MAX_WAIT: Duration = Duration::from_secs(5);
+
+    pub fn new(what: &'static str, permits: usize, queue: usize) -> Gate {
+        Gate { what, permits: Semaphore::new(permits.max(1)), waiting: AtomicUsize::new(0), queue }
+    }
+
+    fn overloaded(&self) -> Overloaded {
+        Overloaded { what: self.what, retry_after_secs: 1 }
+    }
+
+    /// A place to do one piece of the work; the place is freed when the permit is dropped.
+    pub async fn enter(&self) -> Result<SemaphorePermit<'_>, Overloaded> {
+        if let Ok(permit) = self.permits.try_acquire() {
+            return Ok(permit);
+        }
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.queue {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            tracing::warn!(what = self.what, "refused: the queue is full");
+            return Err(self.overloaded());
+        }
+        let waited = tokio::time::timeout(Self::MAX_WAIT, self.permits.acquire()).await;
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        match waited {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => {
+                tracing::warn!(what = self.what, "refused: waited too long for a turn");
+                Err(self.overloaded())
+            }
+        }
+    }
+}
+
+/// Runs `f` on the blocking pool inside the caller's tracing span.
+async fn spawn_blocking<T, F>(f: F) -> Result<T, Unavailable>
+where
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(f)).await.map_err(|e| Unavailable::Task(e.to_string()))
+}
+
+impl AppState {
+    /// Runs `f` with a pooled connection on the blocking pool, inside the caller's span. The
+    /// connection goes back to the pool as soon as `f` returns.
+    pub async fn db<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<Unavailable> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        spawn_blocking(move || {
+            let mut conn = pool.get().map_err(Unavailable::from)?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Runs `f` on the blocking pool, inside the caller's span, without a connection.
+    pub async fn blocking<T, F>(&self, f: F) -> Result<T, Unavailable>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        spawn_blocking(f).await
+    }
+}
