@@ -13,9 +13,9 @@ use actix_web::{web, App, HttpMessage, HttpServer};
 use anyhow::Context;
 use tracing_actix_web::{RequestId, TracingLogger};
 
-use crate::auth::jwt::JwtKeys;
-use crate::auth::password;
 use crate::config::Settings;
+use crate::credentials::jwt::JwtKeys;
+use crate::credentials::password;
 use crate::db;
 use crate::match_index::MatchIndex;
 use crate::resume::sandbox::Sandbox;

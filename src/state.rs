@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
+use crate::credentials::jwt::JwtKeys;
 use crate::db::{DbConnection, Pool};
 use crate::match_index::MatchIndex;
 use crate::resume::sandbox::Sandbox;
@@ -76,10 +76,12 @@ pub enum Unavailable {
 
 /// At most `permits` runs of one kind of work at a time, at most `queue` more waiting (each
 /// for at most [`Gate::MAX_WAIT`]); past that a request is refused at once with
-/// [`Overloaded`], so no burst can grow memory, threads or latency without bound.
+/// [`Overloaded`], so no burst can grow memory, threads or latency without bound. The permit
+/// a turn holds is freed when dropped, and so is the place in line.
 pub struct Gate {
     what: &'static str,
     permits: Semaphore,
+    /// Requests in line, not yet at work.
     waiting: AtomicUsize,
     queue: usize,
 }
@@ -88,32 +90,53 @@ impl Gate {
     pub const MAX_WAIT: Duration = Duration::from_secs(5);
 
     pub fn new(what: &'static str, permits: usize, queue: usize) -> Gate {
-        Gate { what, permits: Semaphore::new(permits.max(1)), waiting: AtomicUsize::new(0), queue }
+        Gate { what, permits: Semaphore::new(permits.max(1)), waiting: AtomicUsize::new(0), queue: queue.max(1) }
     }
 
     fn overloaded(&self) -> Overloaded {
         Overloaded { what: self.what, retry_after_secs: 1 }
     }
 
-    /// A place to do one piece of the work; the place is freed when the permit is dropped.
+    /// A turn to do one piece of the work, after waiting in line if need be; the turn ends when
+    /// the permit is dropped.
     pub async fn enter(&self) -> Result<SemaphorePermit<'_>, Overloaded> {
-        if let Ok(permit) = self.permits.try_acquire() {
-            return Ok(permit);
-        }
+        self.line_up()?.turn().await
+    }
+
+    /// A place in line, or a refusal at once when the line is full. Work that must be decided
+    /// in arrival order (counting login attempts) is done while in line, before the turn.
+    pub fn line_up(&self) -> Result<Place<'_>, Overloaded> {
         if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.queue {
             self.waiting.fetch_sub(1, Ordering::AcqRel);
-            tracing::warn!(what = self.what, "refused: the queue is full");
+            tracing::warn!(what = self.what, "refused: the line is full");
             return Err(self.overloaded());
         }
-        let waited = tokio::time::timeout(Self::MAX_WAIT, self.permits.acquire()).await;
-        self.waiting.fetch_sub(1, Ordering::AcqRel);
-        match waited {
+        Ok(Place { gate: self })
+    }
+}
+
+/// A place in a [`Gate`]'s line (or at work): freed when dropped.
+pub struct Place<'a> {
+    gate: &'a Gate,
+}
+
+impl<'a> Place<'a> {
+    /// Waits (at most [`Gate::MAX_WAIT`]) for the turn.
+    pub async fn turn(self) -> Result<SemaphorePermit<'a>, Overloaded> {
+        let gate = self.gate;
+        match tokio::time::timeout(Gate::MAX_WAIT, gate.permits.acquire()).await {
             Ok(Ok(permit)) => Ok(permit),
             _ => {
-                tracing::warn!(what = self.what, "refused: waited too long for a turn");
-                Err(self.overloaded())
+                tracing::warn!(what = gate.what, "refused: waited too long for a turn");
+                Err(gate.overloaded())
             }
         }
+    }
+}
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.gate.waiting.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

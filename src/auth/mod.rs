@@ -1,9 +1,5 @@
-//! Who is calling: bearer-token extractors ([`AuthUser`], [`AdminUser`]), JWTs, password hashing
-//! and refresh tokens.
-
-pub mod jwt;
-pub mod password;
-pub mod refresh;
+//! Who is calling: the bearer-token extractors [`AuthUser`] and [`AdminUser`] that handlers take
+//! as arguments. The tokens themselves are `credentials`'.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -47,7 +43,7 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
 }
 
 async fn authenticate(state: web::Data<AppState>, token: Result<String, ApiError>) -> Result<AuthUser, ApiError> {
-    let claims = state.jwt.verify(&token?)?;
+    let claims = state.jwt.verify(&token?).map_err(|why| ApiError::Unauthorized(why.into()))?;
     let rejected = || ApiError::Unauthorized("The access token is no longer valid; sign in again.".into());
     let (Ok(user_id), Ok(agency_id)) = (claims.sub.parse::<i64>(), claims.agency.parse::<i64>()) else {
         return Err(rejected());

@@ -2,9 +2,11 @@
 //! attempts are refused for a lockout that doubles with each new failure (capped at an hour).
 //! Failures are forgotten after a quiet window.
 //!
-//! Every attempt is counted as a failure *before* its password is checked ([`admit`]), and a
-//! success clears the count afterwards; counted under a lock, so a burst of parallel attempts
-//! gets at most `max_failures` password checks, whatever their order.
+//! Every attempt is counted as a failure *before* its password is checked ([`admit`]), under a
+//! lock, so a burst of parallel attempts gets at most `max_failures` password checks. A success
+//! then clears the count ([`after_success`]), unless attempts admitted after it were counted
+//! meanwhile: those stand, so a right password in a burst of wrong ones does not reopen the
+//! door to more guesses.
 
 use std::time::Duration;
 
@@ -69,6 +71,12 @@ pub fn admit(
     }
 }
 
+/// The record after an attempt admitted as failure number `admitted` turned out right: cleared,
+/// or kept as it is when later attempts were counted since.
+pub fn after_success(current: Option<LoginAttempts>, admitted: i32) -> Option<LoginAttempts> {
+    current.filter(|c| c.failures > admitted)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +113,15 @@ mod tests {
             }
         }
         assert_eq!(admitted, 3);
+    }
+
+    #[test]
+    fn a_success_clears_the_count_unless_later_attempts_were_counted() {
+        let first = record_failure(POLICY, "a@b.co", None, t(0));
+        let second = record_failure(POLICY, "a@b.co", Some(first.clone()), t(0));
+        assert_eq!(after_success(Some(first.clone()), 1), None);
+        assert_eq!(after_success(Some(second.clone()), 1), Some(second));
+        assert_eq!(after_success(None, 1), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! counted per address before the password is checked (see `domain::throttle`).
 
 use super::Error;
-use crate::auth::{password, refresh as refresh_token};
+use crate::credentials::{password, refresh as refresh_token};
 use crate::db::models::users::{self, Agency, User};
 use crate::db::models::{login_attempts, now, refresh_tokens, unique};
 use crate::db::{write_tx, DbConnection, WriteError};
@@ -87,8 +87,9 @@ pub async fn signup(state: &AppState, signup: Signup) -> Result<Session, Error> 
 
 /// Signs in with an e-mail address (already normalised) and a password.
 pub async fn login(state: &AppState, email: String, password: String) -> Result<Session, Error> {
-    // A turn first: past the gate's queue a login is refused before it costs anything.
-    let turn = state.gates.hashing.enter().await?;
+    // A place in line first: past the gate's queue a login is refused before it costs anything.
+    // Attempts are counted in arrival order, while in line, then checked one turn at a time.
+    let place = state.gates.hashing.line_up()?;
     let policy = Policy { max_failures: state.settings.login_max_failures, lockout: state.settings.login_lockout };
     let address = email.clone();
     let (user, admitted) = state
@@ -105,9 +106,8 @@ pub async fn login(state: &AppState, email: String, password: String) -> Result<
             })
         })
         .await?;
-    if let Err(retry_after_secs) = admitted {
-        return Err(Error::Throttled { retry_after_secs });
-    }
+    let admitted = admitted.map_err(|retry_after_secs| Error::Throttled { retry_after_secs })?.failures;
+    let turn = place.turn().await?;
     // Unknown addresses are checked against a dummy hash, so both answers take the same time.
     let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.clone());
     let matches = state.blocking(move || password::verify(&password, &hash)).await?;
@@ -120,7 +120,8 @@ pub async fn login(state: &AppState, email: String, password: String) -> Result<
     let (plain, agency) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                login_attempts::clear(conn, &email)?;
+                let current = login_attempts::lock(conn, &email)?;
+                login_attempts::put(conn, &email, throttle::after_success(current, admitted).as_ref())?;
                 store_refresh_token(conn, ttl, &signed_in, None)
             })
         })

@@ -48,6 +48,14 @@ pub fn clear(conn: &mut DbConnection, email: &str) -> QueryResult<()> {
     diesel::delete(login_attempts::table.find(email)).execute(conn).map(|_| ())
 }
 
+/// Replaces the address's record (locked by [`lock`]) with `next`, or clears it.
+pub fn put(conn: &mut DbConnection, email: &str, next: Option<&LoginAttempts>) -> QueryResult<()> {
+    match next {
+        Some(attempts) => save(conn, attempts),
+        None => clear(conn, email),
+    }
+}
+
 /// Forgets failures older than `before`, so the table does not grow without bound.
 pub fn prune(conn: &mut DbConnection, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(login_attempts::table.filter(login_attempts::last_failure_at.lt(before))).execute(conn)

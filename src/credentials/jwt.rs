@@ -8,7 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Settings;
 use crate::db::models::users::User;
-use crate::error::ApiError;
 
 pub const ACCESS_TYPE: &str = "access";
 
@@ -75,7 +74,8 @@ impl JwtKeys {
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
-    pub fn verify(&self, token: &str) -> Result<Claims, ApiError> {
+    /// The token's claims, or why it is refused (a sentence for the caller).
+    pub fn verify(&self, token: &str) -> Result<Claims, &'static str> {
         use jsonwebtoken::errors::ErrorKind;
         let data = decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| {
             let why = match e.kind() {
@@ -84,10 +84,10 @@ impl JwtKeys {
                 ErrorKind::InvalidAlgorithm => "The access token uses an algorithm this service does not accept.",
                 _ => "The access token is not valid.",
             };
-            ApiError::Unauthorized(why.into())
+            why
         })?;
         if data.claims.typ != ACCESS_TYPE {
-            return Err(ApiError::Unauthorized("The token is not an access token.".into()));
+            return Err("The token is not an access token.");
         }
         Ok(data.claims)
     }
