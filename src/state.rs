@@ -176,3 +176,42 @@ impl AppState {
         spawn_blocking(f).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    }
+
+    #[test]
+    fn blocking_work_runs_inside_the_callers_span() {
+        use tracing::Instrument;
+        use tracing_subscriber::util::SubscriberInitExt;
+        let _ = tracing_subscriber::registry().try_init();
+        let span = tracing::info_span!("request", request_id = "r-1");
+        let expected = span.id();
+        assert!(expected.is_some(), "a subscriber records spans");
+        let inner =
+            runtime().block_on(async { spawn_blocking(|| tracing::Span::current().id()).await }.instrument(span));
+        assert_eq!(inner.unwrap(), expected);
+    }
+
+    #[test]
+    fn a_full_gate_refuses_at_once_and_a_freed_place_is_taken_again() {
+        runtime().block_on(async {
+            let gate = Gate::new("work", 1, 1);
+            let working = gate.enter().await.unwrap();
+            let waiting = gate.line_up().unwrap();
+            let refused = gate.line_up().err().expect("the line holds one");
+            assert_eq!(refused.retry_after_secs, 1);
+            drop(waiting);
+            let next = gate.line_up().unwrap();
+            drop(working);
+            let turn = next.turn().await.unwrap();
+            drop(turn);
+            assert!(gate.enter().await.is_ok());
+        });
+    }
+}

@@ -344,6 +344,83 @@ async fn a_rate_card_patch_and_delete_with_one_if_match_let_exactly_one_win() {
     trials.assert_all_passed();
 }
 
+/// Two PATCHes of one record with the same `If-Match`: exactly one is applied, and the other
+/// answers 412 naming the version the winner made (never 404, never a guessed version).
+async fn two_patches_with_one_if_match(
+    app: &Arc<TestApp>,
+    token: &str,
+    path: &str,
+    etag: &str,
+    bodies: [Value; 2],
+) -> Verdict {
+    let [first, second] = bodies;
+    let replies =
+        race(app, vec![patch(path, token, first).if_match(etag), patch(path, token, second).if_match(etag)]).await;
+    let now = app.get(path, token).await.ok(200).clone();
+    no_server_error(&replies)?;
+    let mut statuses: Vec<u16> = replies.iter().map(status).collect();
+    statuses.sort_unstable();
+    ensure!(statuses == [200, 412], "expected one 200 and one 412; saw {}", seen(&replies));
+    let (won, lost) = if status(&replies[0]) == 200 { (&replies[0], &replies[1]) } else { (&replies[1], &replies[0]) };
+    ensure!(
+        now["version"] == won.body["version"],
+        "the winner made version {} but {path} is at {}",
+        won.body["version"],
+        now["version"]
+    );
+    ensure!(
+        lost.body["detail"].as_str().is_some_and(|d| d.contains(&format!("version {}", now["version"]))),
+        "the 412 should name the current version {}: {}",
+        now["version"],
+        brief(lost)
+    );
+    Ok(())
+}
+
+#[actix_web::test]
+async fn two_patches_with_one_if_match_let_exactly_one_win_on_every_versioned_record() {
+    let app = parallel_app(&[]).await;
+    let s = admin(&app, "Two Patches", 0).await;
+    let client_id = client(&app, &s.access, "Prairie Clinic").await;
+    let mut trials = Trials::new(TRIALS);
+    for trial in 1..=TRIALS {
+        // Arrange: one record of each kind, at version 1.
+        let (card, card_etag) = created(
+            &app,
+            "/api/v1/rate-card",
+            &s.access,
+            json!({"role_family": format!("Patch Family {trial}"), "experienced_rate_cents": 9_000}),
+        )
+        .await;
+        let (other_client, client_etag) =
+            created(&app, "/api/v1/clients", &s.access, json!({"name": format!("Clinic {trial}")})).await;
+        let (job, job_etag) = created(
+            &app,
+            "/api/v1/job-orders",
+            &s.access,
+            json!({"client_id": client_id, "title": format!("Analyst {trial}")}),
+        )
+        .await;
+        let (person, person_etag) = candidate(&app, &s.access, &format!("Pat Trial {trial}")).await;
+        // Act and assert, one kind after the other.
+        let cases = [
+            (card, card_etag, [json!({"experienced_rate_cents": 9_100}), json!({"experienced_rate_cents": 9_200})]),
+            (other_client, client_etag, [json!({"max_rate_cents": 6_100}), json!({"max_rate_cents": 6_200})]),
+            (job, job_etag, [json!({"title": "Analyst A"}), json!({"title": "Analyst B"})]),
+            (person, person_etag, [json!({"headline": "A"}), json!({"headline": "B"})]),
+        ];
+        let mut verdict = Ok(());
+        for (path, etag, bodies) in cases {
+            if let Err(why) = two_patches_with_one_if_match(&app, &s.access, &path, &etag, bodies).await {
+                verdict = Err(format!("{path}: {why}"));
+                break;
+            }
+        }
+        trials.record(trial, verdict);
+    }
+    trials.assert_all_passed();
+}
+
 #[actix_web::test]
 async fn a_candidate_patch_and_delete_with_one_if_match_let_exactly_one_win() {
     let app = parallel_app(&[]).await;
