@@ -12,7 +12,7 @@ use bridgehire::resume::sandbox::Sandbox;
 use bridgehire::resume::text::Limits;
 use bridgehire::service::resumes::{self, Destination, File};
 use common::{spawn_app, TestApp};
-use diesel::connection::{Instrumentation, InstrumentationEvent};
+use diesel::connection::InstrumentationEvent;
 use diesel::prelude::*;
 
 const FIRST: &str = "Dana Reyes\nTulsa, OK | dana.reyes@example.org\n\nEXPERIENCE\nNetwork Administrator, Acme Logistics\nJan 2019 – Present\n• Cisco and Active Directory\n";
