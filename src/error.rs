@@ -42,7 +42,8 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
-    /// Try again shortly: `detail` is safe to show; `cause` is only logged.
+    /// Try again shortly: `detail` is safe to show; `cause` is only logged (load shedding has
+    /// none: `state::Gate` logs it).
     #[error("service unavailable: {detail}")]
     Unavailable { detail: String, retry_after_secs: u64, cause: Option<String> },
     #[error("internal error: {0:#}")]
@@ -172,8 +173,9 @@ impl ResponseError for ApiError {
         let status = self.status_code();
         match self {
             ApiError::Internal(cause) => tracing::error!(error = %format!("{cause:#}"), "request failed"),
-            ApiError::Unavailable { detail, cause, .. } => {
-                tracing::warn!(%detail, cause = cause.as_deref().unwrap_or(""), "request refused: service unavailable")
+            // Without a cause it is load shedding, which its gate logs once a second.
+            ApiError::Unavailable { detail, cause: Some(cause), .. } => {
+                tracing::warn!(%detail, %cause, "request refused: service unavailable")
             }
             _ => {}
         }

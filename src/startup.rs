@@ -31,6 +31,7 @@ pub struct Application {
 impl Application {
     /// Opens the database (migrating it), binds the listener and builds the server.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        return_large_blocks_to_the_system();
         let settings = Arc::new(settings);
         let pool = {
             let s = settings.clone();
@@ -85,6 +86,21 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then lets in-flight requests finish (graceful shutdown).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// Makes every allocation of 1 MiB or more its own mapping, handed back to the system when freed.
+///
+/// glibc's malloc otherwise raises that threshold after the first large block is freed and
+/// serves the next ones from per-thread arenas, which keep them: each password hash (argon2id,
+/// 19 MiB) left its block behind in the arena of whichever blocking thread ran it, and a login
+/// flood grew the process by gigabytes. Fixed at 1 MiB, memory follows the work in flight.
+fn return_large_blocks_to_the_system() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes a malloc tuning parameter; it is thread-safe and may be
+    // called at any time.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
 

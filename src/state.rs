@@ -57,7 +57,8 @@ impl Gates {
     }
 }
 
-/// Too much work of one kind is under way: the client should come back in a moment.
+/// Too much work of one kind is under way: the client should come back in a moment. (The gate
+/// logs refusals, a line a second at most.)
 #[derive(Debug, Clone, Copy, thiserror::Error)]
 #[error("too much {what} is under way")]
 pub struct Overloaded {
@@ -84,16 +85,36 @@ pub struct Gate {
     /// Requests in line, not yet at work.
     waiting: AtomicUsize,
     queue: usize,
+    /// Refusals not yet logged, and when they last were: a flood is logged once a second, not
+    /// once a request.
+    refused: AtomicUsize,
+    reported_at: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 impl Gate {
     pub const MAX_WAIT: Duration = Duration::from_secs(5);
 
     pub fn new(what: &'static str, permits: usize, queue: usize) -> Gate {
-        Gate { what, permits: Semaphore::new(permits.max(1)), waiting: AtomicUsize::new(0), queue: queue.max(1) }
+        Gate {
+            what,
+            permits: Semaphore::new(permits.max(1)),
+            waiting: AtomicUsize::new(0),
+            queue: queue.max(1),
+            refused: AtomicUsize::new(0),
+            reported_at: std::sync::Mutex::new(None),
+        }
     }
 
+    /// A refusal, counted and logged with the others refused in the same second.
     fn overloaded(&self) -> Overloaded {
+        self.refused.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut reported_at) = self.reported_at.try_lock() {
+            if reported_at.is_none_or(|at| at.elapsed() >= Duration::from_secs(1)) {
+                *reported_at = Some(std::time::Instant::now());
+                let refused = self.refused.swap(0, Ordering::AcqRel);
+                tracing::warn!(what = self.what, refused, "requests refused with 503: too many under way at once");
+            }
+        }
         Overloaded { what: self.what, retry_after_secs: 1 }
     }
 
@@ -108,7 +129,6 @@ impl Gate {
     pub fn line_up(&self) -> Result<Place<'_>, Overloaded> {
         if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.queue {
             self.waiting.fetch_sub(1, Ordering::AcqRel);
-            tracing::warn!(what = self.what, "refused: the line is full");
             return Err(self.overloaded());
         }
         Ok(Place { gate: self })
@@ -126,10 +146,7 @@ impl<'a> Place<'a> {
         let gate = self.gate;
         match tokio::time::timeout(Gate::MAX_WAIT, gate.permits.acquire()).await {
             Ok(Ok(permit)) => Ok(permit),
-            _ => {
-                tracing::warn!(what = gate.what, "refused: waited too long for a turn");
-                Err(gate.overloaded())
-            }
+            _ => Err(gate.overloaded()),
         }
     }
 }

@@ -26,7 +26,7 @@
 //! Messages on stderr are the last line that starts with `bridgehire-extract: `; the parent
 //! trims and caps them, since they end up in a response to the client.
 //!
-//! [`Sandbox::extract`] blocks for up to the timeout: call it from `web::block` or a blocking
+//! [`Sandbox::extract`] blocks for up to the timeout: call it through `AppState::blocking` or a blocking
 //! thread, never on an async worker.
 
 use std::io::{self, Read, Write};
