@@ -335,3 +335,24 @@ async fn an_oversized_if_match_is_400_and_a_non_canonical_id_404() {
     assert_eq!(reply.error_fields(), ["If-Match"]);
     app.get(&format!("/api/v1/candidates/0{id}"), &s.access).await.problem(404);
 }
+
+#[actix_web::test]
+async fn a_status_this_version_does_not_know_reads_as_archived_everywhere() {
+    use diesel::connection::SimpleConnection;
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let body = json!({"full_name": "Dana Reyes", "skills": [{"name": "Epic"}], "min_rate_cents": 5000});
+    let id = create(&app, &s.access, body).await["id"].as_str().unwrap().to_owned();
+    // A status written by a newer version, or by hand.
+    let target = bridgehire::db::Target::parse(&app.database_url).unwrap();
+    let pool = bridgehire::db::connect(&target, 1, 5_000).unwrap();
+    pool.get().unwrap().batch_execute(&format!("UPDATE candidates SET status = 'sabbatical' WHERE id = {id}")).unwrap();
+
+    let shown = app.get(&format!("/api/v1/candidates/{id}"), &s.access).await;
+    assert_eq!(shown.ok(200)["status"], "archived");
+    let role = json!({"required_skills": [{"name": "Epic"}], "budget_cents": 9000});
+    let matched = app.post("/api/v1/matches", &s.access, role).await;
+    let answer = matched.ok(200);
+    assert_eq!(answer["total_matches"], 0);
+    assert_eq!(answer["excluded"]["status"], 1, "matching reads it the same way: not active");
+}
