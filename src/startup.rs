@@ -111,7 +111,7 @@ fn warm_match_index(state: web::Data<AppState>) {
     std::thread::spawn(move || {
         let started = std::time::Instant::now();
         let warmed = state.pool.get().map_err(anyhow::Error::from).and_then(|mut conn| {
-            let agencies = db::models::users::agency_ids(&mut conn)?;
+            let agencies = db::models::agencies::ids(&mut conn)?;
             for agency_id in &agencies {
                 state.match_index.fresh(&mut conn, *agency_id)?;
             }

@@ -49,6 +49,8 @@ async fn experienced(app: &TestApp, token: &str) -> Vec<String> {
     ids
 }
 
+/// A job order with this budget, a bill rate. At the agency's default 30 % markup a budget of
+/// 7,800 leaves a pay ceiling of 6,000: the scenarios below think in pay.
 async fn job_order(app: &TestApp, token: &str, budget: i64, extra: Value) -> String {
     let client = app.create("/api/v1/clients", token, json!({"name": "Prairie Clinic", "sector": "clinic"})).await;
     let mut body = json!({
@@ -92,14 +94,17 @@ async fn a_clinic_that_cannot_afford_experienced_rates_gets_skilled_crossover_pe
     app.upload(&s.access, &format!("/api/v1/candidates/{jordan}/resumes"), "cv.txt", resume.as_bytes().to_vec())
         .await
         .ok(201);
-    let job = job_order(&app, &s.access, 6_000, json!({})).await;
+    let job = job_order(&app, &s.access, 7_800, json!({})).await;
 
     let answer = matches(&app, &s.access, &job, "").await;
-    assert_eq!(answer["budget_cents"], 6_000);
+    assert_eq!(answer["budget_cents"], 7_800);
     assert_eq!(answer["budget_source"], "job_order");
+    assert_eq!((answer["markup_percent"].as_f64(), answer["markup_source"].as_str()), (Some(30.0), Some("agency")));
+    assert_eq!(answer["pay_ceiling_cents"], 6_000);
     assert_eq!(answer["market"]["basis"], "candidates");
     assert_eq!(answer["market"]["sample_size"], 5);
     assert_eq!(answer["market"]["experienced_rate_cents"], 10_500, "median of $95–$115");
+    assert_eq!(answer["market"]["experienced_bill_rate_cents"], 13_650, "10,500 at 30 %");
     assert_eq!(answer["can_afford_experienced"], false);
     assert_eq!(names(&answer), ["Jordan Trained", "Sam Plain", "Wes Weak"]);
     assert!(answer["matches"].as_array().unwrap().iter().all(|m| m["segment"] == "crossover"));
@@ -111,8 +116,15 @@ async fn a_clinic_that_cannot_afford_experienced_rates_gets_skilled_crossover_pe
     assert_eq!(top["candidate_id"], jordan.as_str());
     assert_eq!(top["healthcare_experience_months"], 0);
     assert_eq!(top["min_rate_cents"], 5_500);
-    assert_eq!(top["within_budget"], false, "asks $65 against $60");
+    assert_eq!(top["within_budget"], false, "asks $65 pay against a $60 ceiling");
     assert_eq!(top["concession_cents"], 500);
+    assert_eq!(
+        (top["min_bill_rate_cents"].as_i64(), top["desired_bill_rate_cents"].as_i64()),
+        (Some(7_150), Some(8_450))
+    );
+    assert_eq!(top["offer_pay_rate_cents"], 6_000);
+    assert_eq!(top["margin_cents"], 1_800);
+    assert_eq!(top["margin_percent"], 23.1, "1,800 of 7,800");
     assert_eq!(top["shortlist_stage"], Value::Null);
     let parts = &top["parts"];
     let sum: f64 = ["skill_fit", "it_breadth", "healthcare_experience", "crossover_signals", "rate_fit"]
@@ -129,20 +141,21 @@ async fn a_clinic_that_cannot_afford_experienced_rates_gets_skilled_crossover_pe
     assert!(top["ramp_up"]["to_learn"].as_array().unwrap().iter().any(|s| s == "HIPAA"), "{}", top["ramp_up"]);
     let explanation = top["explanation"].as_str().unwrap();
     assert!(explanation.starts_with("Jordan Trained is a crossover match"), "{explanation}");
-    assert!(explanation.contains("would come down 5.00 an hour"), "{explanation}");
+    assert!(explanation.contains("asks 65.00, would take 60.00 (a concession of 5.00)"), "{explanation}");
     let first_step = top["ramp_up"]["steps"][0]["name"].as_str().unwrap();
     assert!(explanation.contains(&format!("With {first_step}")), "the plan is in the pitch: {explanation}");
     let weak = &answer["matches"][2];
     assert_eq!(weak["missing_skills"].as_array().unwrap().len(), 2);
     assert_eq!(weak["missing_skills"][0], json!({"name": "Epic", "required": true, "healthcare": true}));
 
-    // +10% is $66: the two asking $65 already fit; +25% ($75) still brings no veteran in.
+    // +10 % leaves a $66 ceiling: the two asking $65 already fit; +25 % ($75) still brings no
+    // veteran in.
     assert_eq!(answer["what_if"][0]["budget_increase_percent"], 10);
-    assert_eq!(answer["what_if"][0]["budget_cents"], 6_600);
+    assert_eq!(answer["what_if"][0]["budget_cents"], 8_580);
     assert_eq!(answer["what_if"][1]["additional_candidates"], 0);
-    let richer = job_order(&app, &s.access, 8_000, json!({})).await;
+    let richer = job_order(&app, &s.access, 10_400, json!({})).await;
     let richer = matches(&app, &s.access, &richer, "").await;
-    assert_eq!(richer["what_if"][1]["experienced"], 3, "minimums of $90–$100 fit $80 + 25%");
+    assert_eq!(richer["what_if"][1]["experienced"], 3, "minimums of $90–$100 fit the ceiling of $104 + 25%");
     assert_eq!(richer["what_if"][1]["crossover"], 0);
 }
 
@@ -152,7 +165,7 @@ async fn a_well_funded_hospital_sees_experienced_people_lead() {
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
     experienced(&app, &s.access).await;
     add(&app, &s.access, &person("Sam Plain", 96, 0, 5_500, 6_500, &[("Epic", 1), ("HL7 v2", 2), ("SQL", 8)])).await;
-    let job = job_order(&app, &s.access, 15_000, json!({})).await;
+    let job = job_order(&app, &s.access, 19_500, json!({})).await;
     let answer = matches(&app, &s.access, &job, "").await;
     assert_eq!(answer["can_afford_experienced"], true);
     let segments: Vec<&str> =
@@ -180,12 +193,18 @@ async fn a_well_funded_hospital_sees_experienced_people_lead() {
 async fn ties_go_to_the_newest_and_people_without_skills_or_data_are_counted() {
     let app = spawn_app().await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
-    let job = job_order(&app, &s.access, 6_000, json!({})).await;
+    let job = job_order(&app, &s.access, 7_800, json!({})).await;
 
     let empty = matches(&app, &s.access, &job, "").await;
     assert_eq!(
         empty["market"],
-        json!({"experienced_rate_cents": null, "basis": "unknown", "sample_size": 0, "rate_card_entry": null})
+        json!({
+            "experienced_rate_cents": null,
+            "experienced_bill_rate_cents": null,
+            "basis": "unknown",
+            "sample_size": 0,
+            "rate_card_entry": null
+        })
     );
     assert_eq!(empty["can_afford_experienced"], Value::Null);
     assert_eq!(empty["matches"], json!([]));
@@ -212,10 +231,10 @@ async fn ties_go_to_the_newest_and_people_without_skills_or_data_are_counted() {
     assert_eq!(matches(&app, &s.access, &job, "").await, answer, "the same data gives the same answer");
 
     // An on-site role elsewhere leaves everyone out for location.
-    let onsite = job_order(&app, &s.access, 6_000, json!({"remote": false, "location": "Austin, TX"})).await;
+    let onsite = job_order(&app, &s.access, 7_800, json!({"remote": false, "location": "Austin, TX"})).await;
     let answer = matches(&app, &s.access, &onsite, "").await;
     assert_eq!(answer["excluded"]["location"], 3);
-    let home = job_order(&app, &s.access, 6_000, json!({"remote": false, "location": "Broken Arrow, ok"})).await;
+    let home = job_order(&app, &s.access, 7_800, json!({"remote": false, "location": "Broken Arrow, ok"})).await;
     assert_eq!(matches(&app, &s.access, &home, "").await["total_matches"], 3, "same state, any case");
 }
 
@@ -226,7 +245,7 @@ async fn the_rate_card_answers_when_the_agencys_data_is_thin() {
     for id in &experienced(&app, &s.access).await[2..] {
         app.delete(&format!("/api/v1/candidates/{id}"), &s.access).await.ok(204);
     }
-    let job = job_order(&app, &s.access, 6_000, json!({})).await;
+    let job = job_order(&app, &s.access, 7_800, json!({})).await;
     let thin = matches(&app, &s.access, &job, "").await;
     assert_eq!(thin["market"]["basis"], "candidates_thin");
     assert_eq!(thin["market"]["sample_size"], 2);
@@ -262,7 +281,7 @@ async fn the_rate_card_answers_when_the_agencys_data_is_thin() {
 async fn matches_follow_every_committed_change_across_instances() {
     let (a, b) = spawn_two_instances().await;
     let s = a.signup("Lakeside", "ada@lakeside.example").await;
-    let job = job_order(&a, &s.access, 6_000, json!({})).await;
+    let job = job_order(&a, &s.access, 7_800, json!({})).await;
     let first = add(&a, &s.access, &person("First", 60, 0, 5_000, 5_500, EXPERT)).await;
     assert_eq!(names(&matches(&b, &s.access, &job, "").await), ["First"]);
 
@@ -298,7 +317,7 @@ async fn matches_follow_every_committed_change_across_instances() {
 async fn matches_under_concurrent_writes_end_where_a_fresh_index_starts() {
     let app = spawn_app().await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
-    let job = job_order(&app, &s.access, 6_000, json!({})).await;
+    let job = job_order(&app, &s.access, 7_800, json!({})).await;
     let writers = (0..4).map(|w| {
         let (app, token) = (&app, s.access.clone());
         async move {
@@ -345,7 +364,7 @@ async fn ad_hoc_criteria_match_without_a_job_order() {
         "title": "Scheduling analyst",
         "required_skills": [{"name": "epic", "weight": 5}],
         "nice_to_have_skills": [{"name": "SQL", "weight": 2}],
-        "budget_cents": 7_000,
+        "budget_cents": 9_100,
         "remote": true
     });
     let answer = app.post("/api/v1/matches?limit=5", &s.access, body).await.ok(200).clone();
@@ -367,7 +386,7 @@ async fn ad_hoc_criteria_match_without_a_job_order() {
 async fn bad_match_requests_are_refused_and_write_nothing() {
     let app = spawn_app().await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
-    let job = job_order(&app, &s.access, 6_000, json!({})).await;
+    let job = job_order(&app, &s.access, 7_800, json!({})).await;
     let skills_before = app.get("/api/v1/skills?own=true", &s.access).await.ok(200).clone();
     let cases = [
         (json!({"required_skills": [{"name": "Underwater Basket Weaving"}]}), 422, "required_skills[0].name"),
@@ -407,7 +426,7 @@ async fn bad_match_requests_are_refused_and_write_nothing() {
 async fn another_agencys_job_order_and_candidates_stay_out_of_reach() {
     let app = spawn_app().await;
     let (mine, theirs) = app.two_agencies().await;
-    let job = job_order(&app, &mine.access, 6_000, json!({})).await;
+    let job = job_order(&app, &mine.access, 7_800, json!({})).await;
     add(&app, &mine.access, &person("Mine", 60, 0, 5_000, 5_500, EXPERT)).await;
     add(&app, &theirs.access, &person("Theirs", 60, 0, 5_000, 5_500, EXPERT)).await;
     app.get(&format!("/api/v1/job-orders/{job}/matches"), &theirs.access).await.problem(404);
@@ -421,7 +440,7 @@ async fn another_agencys_job_order_and_candidates_stay_out_of_reach() {
 async fn an_index_dropped_for_idleness_reloads_with_the_same_answers() {
     let app = spawn_app_with(&[("MATCH_INDEX_IDLE_SECONDS", "0")]).await;
     let (mine, theirs) = app.two_agencies().await;
-    let job = job_order(&app, &mine.access, 6_000, json!({})).await;
+    let job = job_order(&app, &mine.access, 7_800, json!({})).await;
     let id = add(&app, &mine.access, &person("Mine", 60, 0, 5_000, 5_500, EXPERT)).await;
     let before = matches(&app, &mine.access, &job, "").await;
     assert_eq!(names(&before), ["Mine"]);

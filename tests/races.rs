@@ -224,6 +224,11 @@ async fn candidate(app: &TestApp, token: &str, name: &str) -> (String, String) {
     created(app, "/api/v1/candidates", token, json!({"full_name": name})).await
 }
 
+/// The move to `placed`, with the placement it records.
+fn placing() -> Value {
+    json!({"stage": "placed", "placement": {"pay_rate_cents": 5_000, "bill_rate_cents": 6_500, "start_date": "2027-01-04"}})
+}
+
 /// A fresh job order with a fresh candidate on its shortlist, at version 1.
 struct Shortlisted {
     entry: String,
@@ -278,7 +283,7 @@ async fn two_shortlist_moves_with_one_if_match_let_exactly_one_win() {
         let replies = race(
             &app,
             vec![
-                patch(&on.entry, &s.access, json!({"stage": "placed"})).if_match(&on.etag),
+                patch(&on.entry, &s.access, placing()).if_match(&on.etag),
                 patch(&on.entry, &s.access, json!({"stage": "rejected"})).if_match(&on.etag),
             ],
         )
@@ -473,7 +478,7 @@ async fn placing_and_removing_a_shortlist_entry_with_one_if_match_let_exactly_on
         let replies = race(
             &app,
             vec![
-                patch(&on.entry, &s.access, json!({"stage": "placed"})).if_match(&on.etag),
+                patch(&on.entry, &s.access, placing()).if_match(&on.etag),
                 delete(&on.entry, &s.access).if_match(&on.etag),
             ],
         )

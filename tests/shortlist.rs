@@ -12,7 +12,7 @@ async fn setup(app: &TestApp, token: &str) -> (String, String) {
         .create(
             "/api/v1/job-orders",
             token,
-            json!({"client_id": client["id"], "title": "Epic Analyst", "max_rate_cents": 6000}),
+            json!({"client_id": client["id"], "title": "Epic Analyst", "max_rate_cents": 7800}),
         )
         .await;
     let candidate = app
@@ -65,8 +65,25 @@ async fn a_candidate_moves_from_shortlist_to_placement_with_a_history() {
         .request(Method::PATCH, &one, Some(&s.access), Some(json!({"stage": "placed"})), &[("if-match", "\"1\"")])
         .await;
     stale.problem(412);
-    let placed = app
+    // Placing needs the placement's rates and start date; without them nothing moves.
+    let bare = app
         .request(Method::PATCH, &one, Some(&s.access), Some(json!({"stage": "placed"})), &[("if-match", "\"3\"")])
+        .await;
+    assert_eq!(bare.error_fields(), ["placement"]);
+    let placement = json!({
+        "pay_rate_cents": 5_200,
+        "bill_rate_cents": 6_760,
+        "start_date": "2027-01-04",
+        "step_ups": [{"after_months": 6, "pay_rate_cents": 5_800, "bill_rate_cents": 7_540}]
+    });
+    let placed = app
+        .request(
+            Method::PATCH,
+            &one,
+            Some(&s.access),
+            Some(json!({"stage": "placed", "placement": placement})),
+            &[("if-match", "\"3\"")],
+        )
         .await;
     let placed = placed.ok(200).clone();
     assert_eq!(placed["stage"], "placed");
@@ -93,8 +110,25 @@ async fn a_candidate_moves_from_shortlist_to_placement_with_a_history() {
     assert_eq!(person.ok(200)["status"], "placed");
     let matches = app.get(&format!("/api/v1/job-orders/{job}/matches"), &s.access).await;
     assert_eq!(matches.ok(200)["excluded"]["status"], 1);
-    // A final stage does not change.
+    // A final stage does not change, nor does a placement made twice.
     app.patch(&one, &s.access, json!({"stage": "rejected"})).await.problem(409);
+    let again = json!({"stage": "placed", "placement": {"pay_rate_cents": 1, "bill_rate_cents": 1, "start_date": "2027-01-04"}});
+    app.patch(&one, &s.access, again).await.problem(409);
+
+    // The placement, with its money.
+    let placement_id = placed["placement_id"].as_str().expect("the entry names its placement").to_owned();
+    let p = app.get(&format!("/api/v1/placements/{placement_id}"), &rita).await.ok(200).clone();
+    assert_eq!(
+        (p["job_order_id"].as_str(), p["candidate_id"].as_str()),
+        (Some(job.as_str()), Some(candidate.as_str()))
+    );
+    assert_eq!((p["pay_rate_cents"].as_i64(), p["bill_rate_cents"].as_i64()), (Some(5_200), Some(6_760)));
+    assert_eq!(p["margin_cents"], 1_560);
+    assert_eq!(p["markup_percent"], 30.0);
+    assert_eq!(p["gross_margin_percent"], 23.1);
+    assert_eq!((p["budget_cents"].as_i64(), p["over_budget"].as_bool()), (Some(7_800), Some(false)));
+    assert_eq!(p["step_ups"][0]["effective_date"], "2027-07-04");
+    assert_eq!(p["placed_by"]["id"], s.user_id.as_str());
 
     let page = app.get(&format!("{list}?stage=placed"), &s.access).await.ok(200).clone();
     assert_eq!(page["items"].as_array().unwrap().len(), 1);

@@ -290,23 +290,35 @@ where
 /// The tables whose rows carry a `version` and follow the write protocol.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
+    Agencies,
     Candidates,
     Clients,
     JobOrders,
     RateCard,
     Shortlist,
     Users,
+    Placements,
 }
 
 impl Table {
     fn name(self) -> &'static str {
         match self {
+            Table::Agencies => "agencies",
             Table::Candidates => "candidates",
             Table::Clients => "clients",
             Table::JobOrders => "job_orders",
             Table::RateCard => "rate_card_entries",
             Table::Shortlist => "shortlist_entries",
             Table::Users => "users",
+            Table::Placements => "placements",
+        }
+    }
+
+    /// The column naming the row's agency: an agency's own row is its agency.
+    fn tenant(self) -> &'static str {
+        match self {
+            Table::Agencies => "id",
+            _ => "agency_id",
         }
     }
 }
@@ -333,7 +345,7 @@ struct VersionRow {
 /// turns anyway.
 pub fn lock(conn: &mut DbConnection, table: Table, agency_id: i64, id: i64, how: Lock) -> QueryResult<Option<i32>> {
     use diesel::sql_types::BigInt;
-    let table = table.name();
+    let (tenant, table) = (table.tenant(), table.name());
     match conn {
         DbConnection::Postgresql(c) => {
             let suffix = match how {
@@ -341,14 +353,14 @@ pub fn lock(conn: &mut DbConnection, table: Table, agency_id: i64, id: i64, how:
                 Lock::Share => " FOR SHARE",
                 Lock::None => "",
             };
-            diesel::sql_query(format!("SELECT version FROM {table} WHERE id = $1 AND agency_id = $2{suffix}"))
+            diesel::sql_query(format!("SELECT version FROM {table} WHERE id = $1 AND {tenant} = $2{suffix}"))
                 .bind::<BigInt, _>(id)
                 .bind::<BigInt, _>(agency_id)
                 .get_result::<VersionRow>(c)
                 .optional()
         }
         DbConnection::Sqlite(c) => {
-            diesel::sql_query(format!("SELECT version FROM {table} WHERE id = ? AND agency_id = ?"))
+            diesel::sql_query(format!("SELECT version FROM {table} WHERE id = ? AND {tenant} = ?"))
                 .bind::<BigInt, _>(id)
                 .bind::<BigInt, _>(agency_id)
                 .get_result::<VersionRow>(c)

@@ -6,6 +6,9 @@ diesel::table! {
         name -> Text,
         created_at -> Timestamp,
         change_seq -> BigInt,
+        default_markup_bp -> Integer,
+        version -> Integer,
+        updated_at -> Timestamp,
     }
 }
 
@@ -64,6 +67,9 @@ diesel::table! {
         implies -> Text,
         closes -> Text,
         created_at -> Timestamp,
+        cert_status -> Nullable<Text>,
+        retired_year -> Nullable<Integer>,
+        sponsorship_required -> Bool,
     }
 }
 
@@ -153,6 +159,7 @@ diesel::table! {
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        markup_bp -> Nullable<Integer>,
     }
 }
 
@@ -169,6 +176,26 @@ diesel::table! {
         duration_months -> Nullable<Integer>,
         status -> Text,
         search_text -> Text,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        markup_bp -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    placements (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        job_order_id -> BigInt,
+        candidate_id -> BigInt,
+        pay_rate_cents -> BigInt,
+        bill_rate_cents -> BigInt,
+        budget_cents -> Nullable<BigInt>,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        step_ups -> Text,
+        placed_by -> Nullable<BigInt>,
         version -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
@@ -251,6 +278,8 @@ diesel::joinable!(shortlist_entries -> job_orders (job_order_id));
 diesel::joinable!(shortlist_entries -> candidates (candidate_id));
 diesel::joinable!(shortlist_events -> shortlist_entries (entry_id));
 diesel::joinable!(shortlist_events -> users (user_id));
+diesel::joinable!(placements -> job_orders (job_order_id));
+diesel::joinable!(placements -> candidates (candidate_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agencies,
@@ -270,4 +299,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     rate_card_entries,
     shortlist_entries,
     shortlist_events,
+    placements,
 );

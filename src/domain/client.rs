@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::candidate::finish_patch;
+use super::money::Markup;
 use super::patch::{non_null, nullable, present, required};
 use super::validate::{Check, Invalid};
 
@@ -74,6 +75,9 @@ pub struct ClientInput {
     pub contact_email: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// The agency's markup on this client's bill rates; `None` inherits the agency's default.
+    #[serde(default)]
+    pub markup_percent: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -85,6 +89,7 @@ pub struct ClientDraft {
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
     pub notes: Option<String>,
+    pub markup: Option<Markup>,
 }
 
 impl ClientInput {
@@ -98,6 +103,7 @@ impl ClientInput {
             contact_name: check.opt_text("contact_name", self.contact_name.as_deref(), 200),
             contact_email: check.opt_email("contact_email", self.contact_email.as_deref()),
             notes: check.opt_text("notes", self.notes.as_deref(), 10_000),
+            markup: check.markup("markup_percent", self.markup_percent),
         };
         check.finish(draft)
     }
@@ -120,6 +126,8 @@ pub struct ClientPatch {
     pub contact_email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     pub notes: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub markup_percent: Option<Option<f64>>,
 }
 
 impl ClientPatch {
@@ -133,6 +141,7 @@ impl ClientPatch {
             contact_name: nullable(c.contact_name, self.contact_name),
             contact_email: nullable(c.contact_email, self.contact_email),
             notes: nullable(c.notes, self.notes),
+            markup_percent: nullable(c.markup.map(Markup::percent), self.markup_percent),
         };
         finish_patch(merged.validate(), nulls)
     }

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::candidate::finish_patch;
+use super::money::Markup;
 use super::patch::{non_null, nullable, present, required};
 use super::skills;
 use super::validate::{Check, Invalid};
@@ -69,6 +70,10 @@ pub struct JobOrderInput {
     pub duration_months: Option<i32>,
     #[serde(default, deserialize_with = "non_null")]
     pub status: Option<Status>,
+    /// The agency's markup on this role's bill rate; `None` inherits the client's (or the
+    /// agency's default).
+    #[serde(default)]
+    pub markup_percent: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -84,6 +89,7 @@ pub struct JobOrderDraft {
     pub remote: bool,
     pub duration_months: Option<i32>,
     pub status: Status,
+    pub markup: Option<Markup>,
 }
 
 fn needs(check: &mut Check, field: &str, list: Vec<SkillNeed>) -> Vec<SkillNeed> {
@@ -145,6 +151,7 @@ impl JobOrderInput {
             remote: self.remote.unwrap_or(false),
             duration_months: check.opt_int_range("duration_months", self.duration_months, 1, 120),
             status: self.status.unwrap_or(Status::Open),
+            markup: check.markup("markup_percent", self.markup_percent),
         };
         check.finish(draft)
     }
@@ -166,6 +173,9 @@ pub struct RoleInput {
     pub location: Option<String>,
     #[serde(default, deserialize_with = "non_null")]
     pub remote: Option<bool>,
+    /// The markup to price the role at; the agency's default when absent.
+    #[serde(default)]
+    pub markup_percent: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +186,7 @@ pub struct RoleDraft {
     pub budget_cents: Option<i64>,
     pub location: Option<String>,
     pub remote: bool,
+    pub markup: Option<Markup>,
 }
 
 impl RoleInput {
@@ -196,6 +207,7 @@ impl RoleInput {
             budget_cents: check.cents("budget_cents", self.budget_cents),
             location: check.opt_text("location", self.location.as_deref(), 200),
             remote: self.remote.unwrap_or(false),
+            markup: check.markup("markup_percent", self.markup_percent),
         };
         check.finish(draft)
     }
@@ -224,6 +236,8 @@ pub struct JobOrderPatch {
     pub duration_months: Option<Option<i32>>,
     #[serde(default, deserialize_with = "present")]
     pub status: Option<Option<Status>>,
+    #[serde(default, deserialize_with = "present")]
+    pub markup_percent: Option<Option<f64>>,
 }
 
 impl JobOrderPatch {
@@ -245,6 +259,7 @@ impl JobOrderPatch {
             remote: Some(required(c.remote, self.remote, "remote", &mut nulls)),
             duration_months: nullable(c.duration_months, self.duration_months),
             status: Some(required(c.status, self.status, "status", &mut nulls)),
+            markup_percent: nullable(c.markup.map(Markup::percent), self.markup_percent),
         };
         finish_patch(merged.validate(), nulls)
     }

@@ -1,12 +1,15 @@
 //! Validated types and rules: what a well-formed candidate, client, job order, user or password
 //! is. No actix and no diesel here.
 
+pub mod agency;
 pub mod candidate;
 pub mod client;
 pub mod job_order;
 pub mod matching;
+pub mod money;
 pub mod password;
 pub mod patch;
+pub mod placement;
 pub mod rate_card;
 pub mod shortlist;
 pub mod skills;

@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use super::placement::{PlacementDraft, PlacementInput};
 use super::validate::{Check, Invalid};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
@@ -66,6 +67,41 @@ pub struct StageChange {
     pub stage: Stage,
     #[serde(default)]
     pub note: Option<String>,
+    /// The rates and start date: required when the move places the candidate, refused otherwise.
+    #[serde(default)]
+    pub placement: Option<PlacementInput>,
+}
+
+/// A stage change, validated.
+#[derive(Debug, Clone)]
+pub struct Move {
+    pub stage: Stage,
+    pub note: Option<String>,
+    pub placement: Option<PlacementDraft>,
+}
+
+impl StageChange {
+    pub fn validate(self) -> Result<Move, Invalid> {
+        let mut check = Check::new();
+        let note = check.opt_text("note", self.note.as_deref(), 2_000);
+        let placement = match (self.stage, self.placement) {
+            (Stage::Placed, Some(input)) => match input.validate() {
+                Ok(draft) => Some(draft),
+                Err(Invalid(errors)) => {
+                    for e in errors {
+                        check.fail(format!("placement.{}", e.field), e.message);
+                    }
+                    None
+                }
+            },
+            (_, Some(_)) => {
+                check.fail("placement", "is only sent with the move to placed");
+                None
+            }
+            (_, None) => None,
+        };
+        check.finish(Move { stage: self.stage, note, placement })
+    }
 }
 
 /// A note on a shortlist event: trimmed, at most 2,000 characters.

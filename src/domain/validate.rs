@@ -126,6 +126,18 @@ impl Check {
         out
     }
 
+    /// A markup percent (0–300, two decimals at most); `None` stays `None` ("inherit").
+    pub fn markup(&mut self, field: &str, value: Option<f64>) -> Option<super::money::Markup> {
+        let percent = value?;
+        match super::money::Markup::from_percent(percent) {
+            Ok(markup) => Some(markup),
+            Err(why) => {
+                self.fail(field, why);
+                None
+            }
+        }
+    }
+
     pub fn is_ok(&self) -> bool {
         self.errors.is_empty()
     }

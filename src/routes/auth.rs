@@ -3,30 +3,17 @@
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
+use super::agency::AgencyView;
 use super::json::ApiJson;
-use super::ts;
 use super::users::UserView;
 use crate::auth::AuthUser;
-use crate::db::models::users::{self, Agency};
+use crate::db::models::agencies;
 use crate::domain::password as policy;
 use crate::domain::user::{normalize_email, LoginInput, PasswordChangeInput, RefreshInput, SignupInput};
 use crate::domain::validate::Check;
 use crate::error::ApiError;
 use crate::service::sessions::{self, Session};
 use crate::state::AppState;
-
-#[derive(Serialize)]
-pub struct AgencyView {
-    pub id: String,
-    pub name: String,
-    pub created_at: String,
-}
-
-impl From<&Agency> for AgencyView {
-    fn from(a: &Agency) -> Self {
-        AgencyView { id: a.id.to_string(), name: a.name.clone(), created_at: ts(a.created_at) }
-    }
-}
 
 #[derive(Serialize)]
 struct TokenPair {
@@ -100,7 +87,7 @@ struct MeView {
 
 pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> Result<HttpResponse, ApiError> {
     let agency_id = caller.agency_id();
-    let agency = state.db(move |conn| Ok::<_, ApiError>(users::agency(conn, agency_id)?)).await?;
+    let agency = state.db(move |conn| Ok::<_, ApiError>(agencies::find(conn, agency_id)?)).await?;
     Ok(HttpResponse::Ok().json(MeView { user: UserView::from(&caller.user), agency: AgencyView::from(&agency) }))
 }
 

@@ -20,6 +20,8 @@ pub struct ClientView {
     sector: &'static str,
     location: Option<String>,
     max_rate_cents: Option<i64>,
+    /// `null`: the agency's default applies.
+    markup_percent: Option<f64>,
     contact_name: Option<String>,
     contact_email: Option<String>,
     notes: Option<String>,
@@ -36,6 +38,7 @@ impl From<&Client> for ClientView {
             sector: c.sector().as_str(),
             location: c.location.clone(),
             max_rate_cents: c.max_rate_cents,
+            markup_percent: c.markup().map(|m| m.percent()),
             contact_name: c.contact_name.clone(),
             contact_email: c.contact_email.clone(),
             notes: c.notes.clone(),

@@ -32,6 +32,10 @@ pub struct JobOrderView {
     nice_to_have_skills: Vec<SkillNeedView>,
     max_rate_cents: Option<i64>,
     effective_max_rate_cents: Option<i64>,
+    /// `null`: the client's markup applies, else the agency's default.
+    markup_percent: Option<f64>,
+    effective_markup_percent: f64,
+    markup_source: &'static str,
     location: Option<String>,
     remote: bool,
     duration_months: Option<i32>,
@@ -57,6 +61,7 @@ impl From<&JobOrder> for JobOrderView {
                 .collect()
         };
         let r = &j.row;
+        let (markup, markup_source) = j.effective_markup();
         JobOrderView {
             id: r.id.to_string(),
             client_id: r.client_id.to_string(),
@@ -66,6 +71,9 @@ impl From<&JobOrder> for JobOrderView {
             nice_to_have_skills: needs(false),
             max_rate_cents: r.max_rate_cents,
             effective_max_rate_cents: j.effective_max_rate_cents(),
+            markup_percent: j.markup().map(|m| m.percent()),
+            effective_markup_percent: markup.percent(),
+            markup_source: markup_source.as_str(),
             location: r.location.clone(),
             remote: r.remote,
             duration_months: r.duration_months,

@@ -10,6 +10,7 @@ use super::query::Query;
 use crate::auth::AuthUser;
 use crate::domain::job_order::RoleInput;
 use crate::domain::matching::{Ask, Outcome, Segment, Weights};
+use crate::domain::money::scaled;
 use crate::error::ApiError;
 use crate::service::matching::{self, Answer, Found, Subject};
 use crate::state::AppState;
@@ -28,7 +29,10 @@ struct RateCardRef {
 
 #[derive(Serialize)]
 struct MarketView {
+    /// A pay rate: what experienced people ask.
     experienced_rate_cents: Option<i64>,
+    /// That pay billed at the role's markup: what an experienced person would cost the client.
+    experienced_bill_rate_cents: Option<i64>,
     basis: &'static str,
     sample_size: usize,
     rate_card_entry: Option<RateCardRef>,
@@ -97,6 +101,11 @@ struct MatchView {
     healthcare_experience_months: Option<i32>,
     min_rate_cents: Option<i64>,
     desired_rate_cents: Option<i64>,
+    min_bill_rate_cents: Option<i64>,
+    desired_bill_rate_cents: Option<i64>,
+    offer_pay_rate_cents: Option<i64>,
+    margin_cents: Option<i64>,
+    margin_percent: Option<f64>,
     within_budget: bool,
     concession_cents: Option<i64>,
     crossover_signals: Vec<crate::domain::candidate::Signal>,
@@ -138,6 +147,9 @@ struct MatchesView {
     job_order_id: Option<String>,
     budget_cents: Option<i64>,
     budget_source: &'static str,
+    markup_percent: f64,
+    markup_source: &'static str,
+    pay_ceiling_cents: Option<i64>,
     market: MarketView,
     can_afford_experienced: Option<bool>,
     weights: WeightsView,
@@ -148,15 +160,16 @@ struct MatchesView {
     what_if: Vec<WhatIfView>,
 }
 
+/// One decimal, and never `-0.0`.
 fn tenth(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
+    (x * 10.0).round() / 10.0 + 0.0
 }
 
-fn match_view(f: Found, needs: &[crate::domain::matching::Need], weights: &Weights, budget: Option<i64>) -> MatchView {
+fn match_view(f: Found, needs: &[crate::domain::matching::Need], weights: &Weights) -> MatchView {
     let m = &f.found;
     let c = &f.candidate.row;
     let p = &m.parts;
-    let desired = c.desired_rate_cents;
+    let o = &f.offer;
     MatchView {
         candidate_id: c.id.to_string(),
         full_name: c.full_name.clone(),
@@ -196,9 +209,14 @@ fn match_view(f: Found, needs: &[crate::domain::matching::Need], weights: &Weigh
         it_experience_months: c.it_experience_months,
         healthcare_experience_months: c.healthcare_experience_months,
         min_rate_cents: c.min_rate_cents,
-        desired_rate_cents: desired,
-        within_budget: m.within_budget,
-        concession_cents: budget.zip(desired).map(|(b, d)| (d - b).max(0)),
+        desired_rate_cents: c.desired_rate_cents,
+        min_bill_rate_cents: o.min_bill_rate_cents,
+        desired_bill_rate_cents: o.desired_bill_rate_cents,
+        offer_pay_rate_cents: o.offer_pay_rate_cents,
+        margin_cents: o.margin_cents,
+        margin_percent: o.margin_percent_tenths.map(|t| scaled(t, 10)),
+        within_budget: o.within_budget,
+        concession_cents: o.concession_cents,
         crossover_signals: crate::db::models::json_list(&c.crossover_signals),
         ramp_up: f.ramp_up.map(|r| RampUpView {
             to_learn: r.to_learn,
@@ -214,13 +232,17 @@ fn match_view(f: Found, needs: &[crate::domain::matching::Need], weights: &Weigh
 fn view(answer: Answer, job_order_id: Option<i64>) -> MatchesView {
     let Answer { role, outcome, rate_card, found } = answer;
     let Outcome { market, can_afford_experienced, weights, qualified, filtered_out, excluded, what_if, .. } = outcome;
-    let matches = found.into_iter().map(|f| match_view(f, &role.needs, &weights, role.budget_cents)).collect();
+    let matches = found.into_iter().map(|f| match_view(f, &role.needs, &weights)).collect();
     MatchesView {
         job_order_id: job_order_id.map(|id| id.to_string()),
         budget_cents: role.budget_cents,
         budget_source: role.budget_source.as_str(),
+        markup_percent: role.markup.percent(),
+        markup_source: role.markup_source.as_str(),
+        pay_ceiling_cents: role.budget_cents.map(|b| role.markup.pay_ceiling(b)),
         market: MarketView {
             experienced_rate_cents: market.experienced_rate_cents,
+            experienced_bill_rate_cents: market.experienced_rate_cents.map(|e| role.markup.bill_for(e)),
             basis: market.basis.as_str(),
             sample_size: market.sample_size,
             rate_card_entry: rate_card.map(|e| RateCardRef {

@@ -1,5 +1,6 @@
 //! HTTP handlers, one module per resource, and the route table.
 
+pub mod agency;
 pub mod auth;
 pub mod candidates;
 pub mod clients;
@@ -7,6 +8,7 @@ pub mod health;
 pub mod job_orders;
 pub mod json;
 pub mod matches;
+pub mod placements;
 pub mod query;
 pub mod rate_card;
 pub mod resumes;
@@ -40,6 +42,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     web::resource("/auth/logout").route(web::post().to(auth::logout)).default_service(only("POST")),
                 )
                 .service(web::resource("/me").route(web::get().to(auth::me)).default_service(only("GET")))
+                .service(
+                    web::resource("/agency")
+                        .route(web::get().to(agency::get_agency))
+                        .route(web::patch().to(agency::update_agency))
+                        .default_service(only("GET, PATCH")),
+                )
                 .service(
                     web::resource("/me/password")
                         .route(web::put().to(auth::change_password))
@@ -153,6 +161,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .route(web::patch().to(shortlist::move_shortlisted))
                         .route(web::delete().to(shortlist::remove_shortlisted))
                         .default_service(only("GET, PATCH, DELETE")),
+                )
+                .service(
+                    web::resource("/placements")
+                        .route(web::get().to(placements::list_placements))
+                        .default_service(only("GET")),
+                )
+                .service(
+                    web::resource("/placements/{id}")
+                        .route(web::get().to(placements::get_placement))
+                        .route(web::patch().to(placements::update_placement))
+                        .default_service(only("GET, PATCH")),
                 )
                 .service(
                     web::resource("/rate-card")

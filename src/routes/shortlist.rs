@@ -36,6 +36,8 @@ pub struct EntryView {
     full_name: String,
     stage: &'static str,
     history: Vec<EventView>,
+    /// The placement made when the candidate was placed.
+    placement_id: Option<String>,
     created_at: String,
     updated_at: String,
     version: i32,
@@ -59,6 +61,7 @@ impl From<&Entry> for EntryView {
                     at: ts(h.at),
                 })
                 .collect(),
+            placement_id: e.placement_id.map(|id| id.to_string()),
             created_at: ts(e.row.created_at),
             updated_at: ts(e.row.updated_at),
             version: e.row.version,
@@ -134,20 +137,18 @@ pub async fn move_shortlisted(
 ) -> Result<HttpResponse, ApiError> {
     let precondition = if_match(&req)?;
     let (job_order_id, candidate_id) = (parse_id(&ids.0)?, parse_id(&ids.1)?);
-    let body = body.into_inner();
-    let note = note(body.note.as_deref())?;
+    let change = body.into_inner().validate()?;
     let (agency_id, user_id) = (caller.agency_id(), caller.user.id);
     let entry = state
         .db(move |conn| {
+            let ids = (job_order_id, candidate_id);
             Ok::<_, ApiError>(service::shortlist::move_to(
                 conn,
                 agency_id,
                 user_id,
-                job_order_id,
-                candidate_id,
+                ids,
                 precondition.as_ref(),
-                body.stage,
-                note.as_deref(),
+                &change,
             )?)
         })
         .await?;

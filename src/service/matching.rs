@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use super::Error;
+use crate::db::models::agencies;
 use crate::db::models::candidates::{self, Candidate};
 use crate::db::models::job_orders::{self, JobOrder};
 use crate::db::models::rate_card::{self, RateCardEntry};
@@ -20,6 +21,7 @@ use crate::domain::job_order::{RoleDraft, SkillNeed};
 use crate::domain::matching::explain;
 use crate::domain::matching::ramp_up;
 use crate::domain::matching::{self, region_of, Ask, Basis, Criteria, Market, Match, Need, Outcome, Profile, Segment};
+use crate::domain::money::{self, Markup, MarkupSource, Offer};
 use crate::domain::skills::normalize;
 use crate::domain::validate::FieldError;
 use crate::match_index::Fresh;
@@ -53,8 +55,11 @@ pub struct Role {
     pub job_order_id: Option<i64>,
     pub title: Option<String>,
     pub needs: Vec<Need>,
+    /// A bill rate: what the client pays the agency per hour.
     pub budget_cents: Option<i64>,
     pub budget_source: BudgetSource,
+    pub markup: Markup,
+    pub markup_source: MarkupSource,
     pub location: Option<String>,
     pub remote: bool,
 }
@@ -85,6 +90,7 @@ impl Role {
     }
 
     pub fn of_job_order(j: &JobOrder) -> Role {
+        let (markup, markup_source) = j.effective_markup();
         let skills = j
             .skills
             .iter()
@@ -95,7 +101,7 @@ impl Role {
                 min_years: s.min_years,
             })
             .collect();
-        let budget_source = match (j.row.max_rate_cents, j.client_max_rate_cents) {
+        let budget_source = match (j.row.max_rate_cents, j.inherited.client_max_rate_cents) {
             (Some(_), _) => BudgetSource::JobOrder,
             (None, Some(_)) => BudgetSource::Client,
             (None, None) => BudgetSource::None,
@@ -106,6 +112,8 @@ impl Role {
             needs: Role::from_skills(skills),
             budget_cents: j.effective_max_rate_cents(),
             budget_source,
+            markup,
+            markup_source,
             location: j.row.location.clone(),
             remote: j.row.remote,
         }
@@ -115,6 +123,7 @@ impl Role {
         Criteria {
             needs: self.needs.clone(),
             budget_cents: self.budget_cents,
+            markup: self.markup,
             onsite_region: if self.remote { None } else { self.location.as_deref().and_then(region_of) },
         }
     }
@@ -137,6 +146,8 @@ pub struct Found {
     pub candidate: Candidate,
     pub matched: Vec<MatchedSkill>,
     pub ramp_up: Option<RampUpView>,
+    /// The candidate's pay priced against the budget at the markup.
+    pub offer: Offer,
     pub explanation: String,
     /// The candidate's stage on the job order's shortlist, if they are on it.
     pub shortlist_stage: Option<String>,
@@ -165,6 +176,10 @@ pub enum Subject {
 
 /// The role's skills resolved to the taxonomy; a name nobody could hold is a 422 naming it.
 fn resolve_role(conn: &mut DbConnection, agency_id: i64, d: RoleDraft) -> Result<Role, WriteError> {
+    let (markup, markup_source) = match d.markup {
+        Some(markup) => (markup, MarkupSource::Request),
+        None => (agencies::find(conn, agency_id)?.default_markup(), MarkupSource::Agency),
+    };
     let lists = [("required_skills", true, &d.required_skills), ("nice_to_have_skills", false, &d.nice_to_have_skills)];
     let names: Vec<String> = lists.iter().flat_map(|(_, _, list)| list.iter().map(|n| n.name.clone())).collect();
     let known = resolve(conn, agency_id, &names)?;
@@ -197,6 +212,8 @@ fn resolve_role(conn: &mut DbConnection, agency_id: i64, d: RoleDraft) -> Result
         needs: Role::from_skills(skills),
         budget_source: if d.budget_cents.is_some() { BudgetSource::Request } else { BudgetSource::None },
         budget_cents: d.budget_cents,
+        markup,
+        markup_source,
         location: d.location,
         remote: d.remote,
     })
@@ -349,12 +366,16 @@ fn explain_matches(criteria: &Criteria, ranked: Ranked, details: Details) -> (Ou
         let plan = plans.remove(&m.candidate_id);
         let steps: Vec<String> =
             plan.as_ref().map(|view| view.steps.iter().map(|(name, _)| name.clone()).collect()).unwrap_or_default();
+        // Priced from the rates as read with the candidate, so the money shown agrees with itself.
+        let (min, desired) = (candidate.row.min_rate_cents, candidate.row.desired_rate_cents);
+        let offer = money::offer(min, desired, criteria.budget_cents, criteria.markup);
         let explanation = explain::explain(&explain::Facts {
             full_name: &candidate.row.full_name,
             profile,
             found: m,
             needs: &criteria.needs,
             budget_cents: criteria.budget_cents,
+            offer: &offer,
             ramp_up_months: plan.as_ref().map(|view| view.estimated_months),
             ramp_up_steps: &steps,
         });
@@ -363,6 +384,7 @@ fn explain_matches(criteria: &Criteria, ranked: Ranked, details: Details) -> (Ou
             candidate,
             matched,
             ramp_up: plan,
+            offer,
             explanation,
             shortlist_stage: stages.remove(&m.candidate_id),
         });

@@ -5,7 +5,8 @@
 
 use super::Error;
 use crate::credentials::{password, refresh as refresh_token};
-use crate::db::models::users::{self, Agency, User};
+use crate::db::models::agencies::{self, Agency};
+use crate::db::models::users::{self, User};
 use crate::db::models::{login_attempts, now, refresh_tokens, unique};
 use crate::db::{write_tx, DbConnection, WriteError};
 use crate::domain::throttle::{self, Policy};
@@ -37,7 +38,7 @@ fn store_refresh_token(
     let plain = refresh_token::random_token();
     let expires_at = now() + chrono::Duration::from_std(state_ttl).map_err(anyhow::Error::from)?;
     refresh_tokens::insert(conn, user.id, &family, &refresh_token::hash(&plain), expires_at)?;
-    Ok((plain, users::agency(conn, user.agency_id)?))
+    Ok((plain, agencies::find(conn, user.agency_id)?))
 }
 
 fn session(state: &AppState, user: User, agency: Agency, refresh_token: String) -> Result<Session, Error> {
@@ -69,7 +70,7 @@ pub async fn signup(state: &AppState, signup: Signup) -> Result<Session, Error> 
     let (user, agency, plain) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let agency = users::create_agency(conn, &signup.agency_name)?;
+                let agency = agencies::create(conn, &signup.agency_name)?;
                 let new = users::NewUserRow {
                     name: &signup.name,
                     email: &signup.email,

@@ -1,35 +1,60 @@
-//! Moving a candidate along a job order's shortlist, and what a move means for the candidate:
-//! placing them sets their status to placed, in the same transaction.
+//! Moving a candidate along a job order's shortlist, and what a move means beyond the entry:
+//! placing them records the placement and sets their status to placed, in the same transaction.
 
 use super::Error;
-use crate::db::models::candidates;
+use crate::db::models::placements::{self, NewPlacement};
 use crate::db::models::shortlist::{self, Entry};
-use crate::db::{lock, write_tx, DbConnection, Lock, Table};
+use crate::db::models::{candidates, job_orders};
+use crate::db::{lock, write_tx, DbConnection, Lock, Table, WriteError};
 use crate::domain::candidate::Status;
 use crate::domain::patch::IfMatch;
-use crate::domain::shortlist::Stage;
+use crate::domain::shortlist::{Move, Stage};
 
-#[allow(clippy::too_many_arguments)]
+/// Moves the candidate on the job order's shortlist. A move to `placed` records the placement
+/// (rates and start date are then required) and sets the candidate placed, all in one
+/// transaction.
 pub fn move_to(
     conn: &mut DbConnection,
     agency_id: i64,
     user_id: i64,
-    job_order_id: i64,
-    candidate_id: i64,
+    (job_order_id, candidate_id): (i64, i64),
     if_match: Option<&IfMatch>,
-    to: Stage,
-    note: Option<&str>,
+    change: &Move,
 ) -> Result<Entry, Error> {
+    let to = change.stage;
     write_tx(conn, |conn| {
         if to == Stage::Placed {
             // The candidate's row before the entry's, the order every write that changes a
-            // candidate takes them in (deleting one deletes its entries), so none can deadlock.
+            // candidate takes them in (deleting one deletes its entries), so none can deadlock;
+            // and the job order kept from changing while it is placed on.
             lock(conn, Table::Candidates, agency_id, candidate_id, Lock::Update)?;
+            lock(conn, Table::JobOrders, agency_id, job_order_id, Lock::Share)?;
         }
+        let note = change.note.as_deref();
         let moved = shortlist::move_to(conn, agency_id, user_id, job_order_id, candidate_id, if_match, to, note)?;
-        if to == Stage::Placed && moved.from != Stage::Placed {
-            candidates::set_status(conn, agency_id, candidate_id, Status::Placed)?;
+        if to != Stage::Placed {
+            return Ok(moved.entry);
         }
-        Ok(moved.entry)
+        if moved.from == Stage::Placed {
+            if change.placement.is_some() {
+                return Err(WriteError::conflict(
+                    "The candidate is already placed; change the placement itself (PATCH /api/v1/placements/{id}).",
+                )
+                .into());
+            }
+            return Ok(moved.entry);
+        }
+        let Some(draft) = &change.placement else {
+            return Err(WriteError::invalid(
+                "placement",
+                "is required to place a candidate: pay_rate_cents, bill_rate_cents and start_date",
+            )
+            .into());
+        };
+        let budget_cents = job_orders::find(conn, agency_id, job_order_id)?.effective_max_rate_cents();
+        let new = NewPlacement { job_order_id, candidate_id, budget_cents, placed_by: user_id, draft };
+        placements::create(conn, agency_id, new)?;
+        candidates::set_status(conn, agency_id, candidate_id, Status::Placed)?;
+        Ok(shortlist::find(conn, agency_id, job_order_id, candidate_id)?)
     })
 }

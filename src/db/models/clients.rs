@@ -7,6 +7,7 @@ use super::{contains_pattern, finish_page, lock_checked, lost, now, search_text,
 use crate::db::schema::{clients, job_orders};
 use crate::db::{write_tx, DbConnection, Table, WriteError};
 use crate::domain::client::{ClientDraft, ClientPatch, Sector};
+use crate::domain::money::Markup;
 use crate::domain::patch::IfMatch;
 use crate::domain::Stored;
 
@@ -27,9 +28,15 @@ pub struct Client {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub markup_bp: Option<i32>,
 }
 
 impl Client {
+    /// The client's own markup; `None` inherits the agency's default.
+    pub fn markup(&self) -> Option<Markup> {
+        self.markup_bp.and_then(Markup::from_hundredths)
+    }
+
     pub fn sector(&self) -> Sector {
         Sector::from_stored(&self.sector)
     }
@@ -43,6 +50,7 @@ impl Client {
             contact_name: self.contact_name.clone(),
             contact_email: self.contact_email.clone(),
             notes: self.notes.clone(),
+            markup: self.markup(),
         }
     }
 }
@@ -61,6 +69,7 @@ struct Fields<'a> {
     notes: Option<&'a str>,
     search_text: String,
     updated_at: NaiveDateTime,
+    markup_bp: Option<i32>,
 }
 
 impl<'a> Fields<'a> {
@@ -77,6 +86,7 @@ impl<'a> Fields<'a> {
             notes: d.notes.as_deref(),
             search_text: search_text(parts),
             updated_at: at,
+            markup_bp: d.markup.map(Markup::hundredths),
         }
     }
 }

@@ -5,9 +5,10 @@ use diesel::prelude::*;
 
 use super::skills::{filter_ids, first_repeat, names_by_id, resolve_or_create, SkillRef};
 use super::{contains_pattern, finish_page, lock_checked, lost, now, search_text, PageRequest, Versioned};
-use crate::db::schema::{clients, job_order_skills, job_orders};
+use crate::db::schema::{agencies, clients, job_order_skills, job_orders};
 use crate::db::{lock, with_backend, write_tx, DbConnection, Lock, Table, WriteError};
 use crate::domain::job_order::{JobOrderDraft, JobOrderPatch, SkillNeed, Status};
+use crate::domain::money::{effective_markup, Markup, MarkupSource};
 use crate::domain::patch::IfMatch;
 use crate::domain::Stored;
 
@@ -29,6 +30,7 @@ pub struct JobOrderRow {
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub markup_bp: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,17 +41,36 @@ pub struct JobSkill {
     pub min_years: i32,
 }
 
+/// What a job order inherits when it sets nothing itself: its client's budget and markup, and
+/// the agency's default markup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inherited {
+    pub client_max_rate_cents: Option<i64>,
+    pub client_markup_bp: Option<i32>,
+    pub agency_markup_bp: i32,
+}
+
 #[derive(Debug, Clone)]
 pub struct JobOrder {
     pub row: JobOrderRow,
-    /// The client's default budget, used when the job order sets none.
-    pub client_max_rate_cents: Option<i64>,
+    pub inherited: Inherited,
     pub skills: Vec<JobSkill>,
 }
 
 impl JobOrder {
+    /// The budget (a bill rate): the job order's own, else its client's.
     pub fn effective_max_rate_cents(&self) -> Option<i64> {
-        self.row.max_rate_cents.or(self.client_max_rate_cents)
+        self.row.max_rate_cents.or(self.inherited.client_max_rate_cents)
+    }
+
+    pub fn markup(&self) -> Option<Markup> {
+        self.row.markup_bp.and_then(Markup::from_hundredths)
+    }
+
+    /// The markup that prices this role, and whose it is.
+    pub fn effective_markup(&self) -> (Markup, MarkupSource) {
+        let agency = Markup::from_hundredths(self.inherited.agency_markup_bp).unwrap_or(Markup::DEFAULT);
+        effective_markup(self.markup(), self.inherited.client_markup_bp.and_then(Markup::from_hundredths), agency)
     }
 
     pub fn status(&self) -> Status {
@@ -69,6 +90,7 @@ impl JobOrder {
             remote: self.row.remote,
             duration_months: self.row.duration_months,
             status: self.status(),
+            markup: self.markup(),
         }
     }
 }
@@ -76,13 +98,18 @@ impl JobOrder {
 /// The agency's client the draft names, share-locked until the transaction ends so that it
 /// cannot be deleted under the job order; or a 422 on `client_id`: another agency's client is
 /// as unknown as one that never existed.
-fn client_of(conn: &mut DbConnection, agency_id: i64, client_id: &str) -> Result<(i64, Option<i64>), WriteError> {
+fn client_of(conn: &mut DbConnection, agency_id: i64, client_id: &str) -> Result<(i64, Inherited), WriteError> {
     let unknown = || WriteError::invalid("client_id", "is not one of your clients");
     let id: i64 = client_id.parse().map_err(|_| unknown())?;
     lock(conn, Table::Clients, agency_id, id, Lock::Share)?.ok_or_else(unknown)?;
-    let budget = clients::table.filter(clients::id.eq(id)).select(clients::max_rate_cents).first(conn)?;
-    Ok((id, budget))
+    let (client_max_rate_cents, client_markup_bp, agency_markup_bp) =
+        clients::table.inner_join(agencies::table).filter(clients::id.eq(id)).select(INHERITED).first(conn)?;
+    Ok((id, Inherited { client_max_rate_cents, client_markup_bp, agency_markup_bp }))
 }
+
+/// The columns an [`Inherited`] is read from.
+const INHERITED: (clients::max_rate_cents, clients::markup_bp, agencies::default_markup_bp) =
+    (clients::max_rate_cents, clients::markup_bp, agencies::default_markup_bp);
 
 fn all_needs(d: &JobOrderDraft) -> Vec<(&SkillNeed, bool)> {
     d.required_skills.iter().map(|n| (n, true)).chain(d.nice_to_have_skills.iter().map(|n| (n, false))).collect()
@@ -152,6 +179,7 @@ struct Fields<'a> {
     status: &'static str,
     search_text: String,
     updated_at: NaiveDateTime,
+    markup_bp: Option<i32>,
 }
 
 impl<'a> Fields<'a> {
@@ -169,6 +197,7 @@ impl<'a> Fields<'a> {
             status: d.status.as_str(),
             search_text: search_text(parts),
             updated_at: at,
+            markup_bp: d.markup.map(Markup::hundredths),
         }
     }
 }
@@ -185,7 +214,7 @@ struct NewRow<'a> {
 
 pub fn create(conn: &mut DbConnection, agency_id: i64, d: &JobOrderDraft) -> Result<JobOrder, WriteError> {
     write_tx(conn, |conn| {
-        let (client_id, client_max_rate_cents) = client_of(conn, agency_id, &d.client_id)?;
+        let (client_id, inherited) = client_of(conn, agency_id, &d.client_id)?;
         let skills = resolve_skills(conn, agency_id, d)?;
         let at = now();
         let row: JobOrderRow = diesel::insert_into(job_orders::table)
@@ -193,21 +222,21 @@ pub fn create(conn: &mut DbConnection, agency_id: i64, d: &JobOrderDraft) -> Res
             .returning(job_orders::all_columns)
             .get_result(conn)?;
         write_skills(conn, row.id, &skills)?;
-        Ok(JobOrder { row, client_max_rate_cents, skills })
+        Ok(JobOrder { row, inherited, skills })
     })
 }
 
-type Joined = (JobOrderRow, Option<i64>);
+type Joined = (JobOrderRow, (Option<i64>, Option<i32>, i32));
 
-fn joined() -> diesel::dsl::InnerJoin<job_orders::table, clients::table> {
-    job_orders::table.inner_join(clients::table)
+fn joined() -> diesel::dsl::InnerJoin<job_orders::table, diesel::dsl::InnerJoin<clients::table, agencies::table>> {
+    job_orders::table.inner_join(clients::table.inner_join(agencies::table))
 }
 
 pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<JobOrder> {
     let found: Joined = joined()
         .filter(job_orders::id.eq(id))
         .filter(job_orders::agency_id.eq(agency_id))
-        .select((JobOrderRow::as_select(), clients::max_rate_cents))
+        .select((JobOrderRow::as_select(), INHERITED))
         .first(conn)?;
     Ok(attach_skills(conn, vec![found])?.remove(0))
 }
@@ -234,9 +263,9 @@ fn attach_skills(conn: &mut DbConnection, rows: Vec<Joined>) -> QueryResult<Vec<
     }
     Ok(rows
         .into_iter()
-        .map(|(row, client_max_rate_cents)| {
+        .map(|(row, (client_max_rate_cents, client_markup_bp, agency_markup_bp))| {
             let skills = by_order.remove(&row.id).unwrap_or_default();
-            JobOrder { row, client_max_rate_cents, skills }
+            JobOrder { row, inherited: Inherited { client_max_rate_cents, client_markup_bp, agency_markup_bp }, skills }
         })
         .collect())
 }
@@ -258,10 +287,8 @@ pub fn list(
     f: &JobOrderFilter,
     page: PageRequest,
 ) -> QueryResult<(Vec<JobOrder>, Option<i64>)> {
-    let mut query = joined()
-        .filter(job_orders::agency_id.eq(agency_id))
-        .select((JobOrderRow::as_select(), clients::max_rate_cents))
-        .into_boxed();
+    let mut query =
+        joined().filter(job_orders::agency_id.eq(agency_id)).select((JobOrderRow::as_select(), INHERITED)).into_boxed();
     if !f.skills.is_empty() {
         let Some(ids) = filter_ids(conn, agency_id, &f.skills)? else { return Ok((vec![], None)) };
         for id in ids {
@@ -317,7 +344,7 @@ impl Versioned for JobOrder {
 
     fn store(&self, conn: &mut DbConnection, d: &JobOrderDraft) -> Result<JobOrder, WriteError> {
         let (agency_id, id) = (self.row.agency_id, self.row.id);
-        let (client_id, client_max_rate_cents) = client_of(conn, agency_id, &d.client_id)?;
+        let (client_id, inherited) = client_of(conn, agency_id, &d.client_id)?;
         let skills = resolve_skills(conn, agency_id, d)?;
         let row = diesel::update(
             job_orders::table
@@ -331,7 +358,7 @@ impl Versioned for JobOrder {
         .optional()?;
         let Some(row) = row else { return Err(lost(conn, Table::JobOrders, agency_id, id)) };
         write_skills(conn, id, &skills)?;
-        Ok(JobOrder { row, client_max_rate_cents, skills })
+        Ok(JobOrder { row, inherited, skills })
     }
 }
 

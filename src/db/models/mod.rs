@@ -9,10 +9,12 @@
 //! it read. Two writers of one row therefore take turns on every backend, and the second one
 //! answers 412 when its `If-Match` named the version the first one replaced.
 
+pub mod agencies;
 pub mod candidates;
 pub mod clients;
 pub mod job_orders;
 pub mod login_attempts;
+pub mod placements;
 pub mod profiles;
 pub mod rate_card;
 pub mod refresh_tokens;

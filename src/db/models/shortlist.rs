@@ -5,7 +5,8 @@ use diesel::prelude::*;
 
 use super::{finish_page, lock_checked, lost, now, unique, PageRequest};
 use crate::db::schema::{
-    candidates as candidate_rows, job_orders, shortlist_entries as entries, shortlist_events as events, users,
+    candidates as candidate_rows, job_orders, placements, shortlist_entries as entries, shortlist_events as events,
+    users,
 };
 use crate::db::{lock, write_tx, DbConnection, Lock, Table, WriteError};
 use crate::domain::patch::IfMatch;
@@ -41,6 +42,8 @@ pub struct Entry {
     pub row: EntryRow,
     pub full_name: String,
     pub history: Vec<Event>,
+    /// The placement made when the candidate reached `placed`.
+    pub placement_id: Option<i64>,
 }
 
 impl Entry {
@@ -107,6 +110,14 @@ fn with_history(conn: &mut DbConnection, rows: Vec<EntryRow>) -> QueryResult<Vec
             events::at,
         ))
         .load(conn)?;
+    let placed: std::collections::HashMap<(i64, i64), i64> = placements::table
+        .filter(placements::job_order_id.eq_any(rows.iter().map(|r| r.job_order_id).collect::<Vec<_>>()))
+        .filter(placements::candidate_id.eq_any(&candidate_ids))
+        .select((placements::job_order_id, placements::candidate_id, placements::id))
+        .load::<(i64, i64, i64)>(conn)?
+        .into_iter()
+        .map(|(job_order, candidate, id)| ((job_order, candidate), id))
+        .collect();
     let mut by_entry: std::collections::HashMap<i64, Vec<Event>> = std::collections::HashMap::new();
     for (entry_id, from_stage, to_stage, note, user_id, user_name, at) in found {
         by_entry.entry(entry_id).or_default().push(Event { from_stage, to_stage, note, user_id, user_name, at });
@@ -116,6 +127,7 @@ fn with_history(conn: &mut DbConnection, rows: Vec<EntryRow>) -> QueryResult<Vec
         .map(|row| Entry {
             full_name: names.get(&row.candidate_id).cloned().unwrap_or_default(),
             history: by_entry.remove(&row.id).unwrap_or_default(),
+            placement_id: placed.get(&(row.job_order_id, row.candidate_id)).copied(),
             row,
         })
         .collect())

@@ -23,6 +23,9 @@ pub struct Skill {
     pub implies: String,
     pub closes: String,
     pub created_at: NaiveDateTime,
+    pub cert_status: Option<String>,
+    pub retired_year: Option<i32>,
+    pub sponsorship_required: bool,
 }
 
 impl Skill {

@@ -1,22 +1,13 @@
-//! Agencies and their users.
+//! An agency's users.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{finish_page, lost, now, PageRequest};
-use crate::db::schema::{agencies, refresh_tokens, users};
+use crate::db::schema::{refresh_tokens, users};
 use crate::db::{DbConnection, Table, WriteError};
 use crate::domain::user::Role;
 use crate::domain::Stored;
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = agencies)]
-#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
-pub struct Agency {
-    pub id: i64,
-    pub name: String,
-    pub created_at: NaiveDateTime,
-}
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
@@ -50,22 +41,6 @@ pub struct NewUserRow<'a> {
 
 pub fn email_taken(conn: &mut DbConnection, email: &str) -> QueryResult<Option<i64>> {
     users::table.filter(users::email.eq(email)).select(users::id).first(conn).optional()
-}
-
-pub fn create_agency(conn: &mut DbConnection, name: &str) -> QueryResult<Agency> {
-    diesel::insert_into(agencies::table)
-        .values((agencies::name.eq(name), agencies::created_at.eq(now())))
-        .returning((agencies::id, agencies::name, agencies::created_at))
-        .get_result(conn)
-}
-
-/// Every agency's id: for start-up work done for all tenants (not for answering a request).
-pub fn agency_ids(conn: &mut DbConnection) -> QueryResult<Vec<i64>> {
-    agencies::table.select(agencies::id).order(agencies::id).load(conn)
-}
-
-pub fn agency(conn: &mut DbConnection, agency_id: i64) -> QueryResult<Agency> {
-    agencies::table.find(agency_id).select(Agency::as_select()).first(conn)
 }
 
 pub fn insert(conn: &mut DbConnection, agency_id: i64, new: NewUserRow<'_>) -> QueryResult<User> {

@@ -1,11 +1,14 @@
-//! The plain-language explanation of a match, written for a recruiter to paste to a client.
+//! The plain-language explanation of a match, for the recruiter: it names pay rates, bill rates
+//! and the concession asked, so it is the agency's own (a client gets the submittal instead).
 
 use crate::domain::candidate::SignalKind;
 use crate::domain::matching::{Match, Need, Profile, Segment};
+use crate::domain::money::Offer;
 
-/// Cents an hour as money: "65.00 an hour" (the agency's currency is its own).
+/// Cents as money: "65.00" (the agency's currency is its own; rates are per hour).
 pub fn money(cents: i64) -> String {
-    format!("{}.{:02} an hour", cents / 100, cents % 100)
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", cents.abs() / 100, cents.abs() % 100)
 }
 
 fn span(months: i32) -> String {
@@ -42,9 +45,38 @@ pub struct Facts<'a> {
     pub found: &'a Match,
     pub needs: &'a [Need],
     pub budget_cents: Option<i64>,
+    /// The candidate's pay priced against the budget.
+    pub offer: &'a Offer,
     pub ramp_up_months: Option<i32>,
     /// The certifications or trainings of the ramp-up plan, in order.
     pub ramp_up_steps: &'a [String],
+}
+
+/// The money in a sentence: what the candidate's pay bills at against the budget, and what the
+/// agency would offer. "Would bill at 58.50 an hour within the 65.00 budget; asks 52.00, would
+/// take 50.00 (a concession of 2.00)."
+fn rates(o: &Offer, budget: Option<i64>) -> String {
+    let Some(offer) = o.offer_pay_rate_cents else { return String::new() };
+    let asked = offer + o.concession_cents.unwrap_or(0);
+    let bills = o.desired_bill_rate_cents.or(o.min_bill_rate_cents).unwrap_or_default();
+    match (budget, o.concession_cents) {
+        (Some(budget), Some(concession)) if concession > 0 => format!(
+            " Would bill at {} an hour within the {} budget; asks {}, would take {} (a concession of {}).",
+            money(o.min_bill_rate_cents.unwrap_or(bills)),
+            money(budget),
+            money(asked),
+            money(offer),
+            money(concession)
+        ),
+        (Some(budget), _) => format!(
+            " Asks {}, which bills at {} an hour within the {} budget, leaving a margin of {}.",
+            money(asked),
+            money(bills),
+            money(budget),
+            money(o.margin_cents.unwrap_or_default())
+        ),
+        (None, _) => format!(" Asks {}, which bills at {} an hour.", money(asked), money(bills)),
+    }
 }
 
 pub fn explain(f: &Facts<'_>) -> String {
@@ -102,22 +134,7 @@ pub fn explain(f: &Facts<'_>) -> String {
         let first = f.full_name.split_whitespace().next().unwrap_or(f.full_name);
         out.push_str(&format!(" {first} {}.", list(&signals)));
     }
-    let (min, desired) = (f.profile.min_rate_cents, f.profile.desired_rate_cents);
-    match (desired, min, f.budget_cents) {
-        (Some(d), Some(mn), Some(b)) if d > b => out.push_str(&format!(
-            " Asks {}, minimum {}, against a budget of {}: would come down {}.",
-            money(d),
-            money(mn),
-            money(b),
-            money(d - b)
-        )),
-        (Some(d), _, Some(b)) => out.push_str(&format!(" Asks {} against a budget of {}: fits.", money(d), money(b))),
-        (None, Some(mn), Some(b)) => {
-            out.push_str(&format!(" Minimum {} against a budget of {}: fits.", money(mn), money(b)))
-        }
-        (Some(d), _, None) => out.push_str(&format!(" Asks {}.", money(d))),
-        _ => {}
-    }
+    out.push_str(&rates(f.offer, f.budget_cents));
     if let Some(months) = f.ramp_up_months {
         let plural = if months == 1 { "" } else { "s" };
         match f.ramp_up_steps {
@@ -133,6 +150,7 @@ mod tests {
     use super::*;
 
     use crate::domain::matching::{Parts, Skills};
+    use crate::domain::money::Markup;
 
     #[test]
     fn an_explanation_says_what_is_covered_missing_and_what_it_costs() {
@@ -152,8 +170,8 @@ mod tests {
             region: None,
             it_months: 96,
             healthcare_months: 0,
-            min_rate_cents: Some(5_500),
-            desired_rate_cents: Some(6_500),
+            min_rate_cents: Some(4_500),
+            desired_rate_cents: Some(5_200),
             signals: [SignalKind::HealthcareTraining].into_iter().collect(),
             skills: Skills::default(),
         };
@@ -171,15 +189,16 @@ mod tests {
             segment: Segment::Crossover,
             matched: vec![(0, Some(1)), (2, Some(8))],
             missing: vec![1],
-            within_budget: false,
         };
         let steps = ["CHTS-IS".to_owned()];
+        let offer = crate::domain::money::offer(Some(4_500), Some(5_200), Some(6_500), Markup::DEFAULT);
         let text = explain(&Facts {
             full_name: "Jordan Lee",
             profile: &profile,
             found: &found,
             needs: &needs,
-            budget_cents: Some(6_000),
+            budget_cents: Some(6_500),
+            offer: &offer,
             ramp_up_months: Some(3),
             ramp_up_steps: &steps,
         });
@@ -187,14 +206,26 @@ mod tests {
             text,
             "Jordan Lee is a crossover match (score 74.3): covers 1 of 2 required skills (Epic (1 yr)) and \
              1 of 1 nice-to-have (SQL (8 yrs)), not yet HL7 v2. 8 years in IT, none yet in healthcare. \
-             Jordan has completed healthcare training. Asks 65.00 an hour, minimum 55.00 an hour, against a \
-             budget of 60.00 an hour: would come down 5.00 an hour. With CHTS-IS, about 3 months to productive."
+             Jordan has completed healthcare training. Would bill at 58.50 an hour within the 65.00 budget; \
+             asks 52.00, would take 50.00 (a concession of 2.00). With CHTS-IS, about 3 months to productive."
         );
     }
 
     #[test]
+    fn a_candidate_within_budget_is_told_with_the_margin_left() {
+        let fits = crate::domain::money::offer(Some(4_000), Some(4_500), Some(6_500), Markup::DEFAULT);
+        assert_eq!(
+            rates(&fits, Some(6_500)),
+            " Asks 45.00, which bills at 58.50 an hour within the 65.00 budget, leaving a margin of 20.00."
+        );
+        let open = crate::domain::money::offer(None, Some(4_500), None, Markup::DEFAULT);
+        assert_eq!(rates(&open, None), " Asks 45.00, which bills at 58.50 an hour.");
+    }
+
+    #[test]
     fn money_and_spans_read_naturally() {
-        assert_eq!(money(6_505), "65.05 an hour");
+        assert_eq!(money(6_505), "65.05");
+        assert_eq!(money(-5), "-0.05");
         assert_eq!(span(24), "2 years");
         assert_eq!(span(30), "2.5 years");
         assert_eq!(span(1), "1 month");

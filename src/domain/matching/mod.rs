@@ -3,15 +3,19 @@
 //! present the answer.
 //!
 //! The rules, in the order they are applied:
+//! The budget B is a bill rate (what the client pays the agency) and candidates' rates are pay
+//! rates; at the agency's markup m the most it can pay is the pay ceiling B × 100 / (100 + m).
+//!
 //! 1. **Hard exclusions** (counted by reason): a status other than active; no rate on file; a
-//!    minimum rate above the budget; none of the required skills; an on-site role in another
+//!    minimum pay above the pay ceiling; none of the required skills; an on-site role in another
 //!    state (or a candidate without a location).
 //! 2. **Market rate**: the median desired rate of candidates with at least
 //!    [`EXPERIENCED_MONTHS`] of healthcare experience who cover every required skill (any
 //!    status: placed people are market data too); with fewer than [`MIN_SAMPLE`] of them the
 //!    agency's rate card decides, and without a card the thin sample is used and said to be.
 //! 3. **Score** 0–100 from five parts, each 0–1: skill fit, IT breadth, healthcare experience,
-//!    crossover signals and rate fit. When the budget is below the market rate, healthcare
+//!    crossover signals and rate fit. When the budget is below the market rate billed at the
+//!    markup, healthcare
 //!    experience weighs nothing and crossover signals weigh more: the crossover segment is the
 //!    answer. Otherwise healthcare experience counts.
 //! 4. **Order**: score, then id (newest first), so the same data always ranks the same.
@@ -21,6 +25,7 @@ pub mod explain;
 pub mod ramp_up;
 
 use crate::domain::candidate::{SignalKind, Status};
+use crate::domain::money::Markup;
 
 /// Healthcare experience from which a candidate counts as experienced.
 pub const EXPERIENCED_MONTHS: i32 = 24;
@@ -135,7 +140,7 @@ impl Profile {
         self.skills.get(skill)
     }
 
-    /// The rate the budget is held against: the minimum, else the desired rate.
+    /// The pay held against the pay ceiling: the minimum, else the desired rate.
     pub fn floor_rate(&self) -> Option<i64> {
         self.min_rate_cents.or(self.desired_rate_cents)
     }
@@ -167,9 +172,20 @@ pub struct Need {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Criteria {
     pub needs: Vec<Need>,
+    /// The budget: a bill rate, what the client pays the agency.
     pub budget_cents: Option<i64>,
+    /// The agency's markup on the budget: candidates' rates are pay rates, held to the pay
+    /// ceiling the budget leaves at this markup.
+    pub markup: Markup,
     /// The region an on-site role is in; `None` for a remote role or one without a location.
     pub onsite_region: Option<Box<str>>,
+}
+
+impl Criteria {
+    /// The most the agency can pay and keep its markup within the budget.
+    pub fn pay_ceiling(&self) -> Option<i64> {
+        self.budget_cents.map(|b| self.markup.pay_ceiling(b))
+    }
 }
 
 /// Where the experienced rate came from.
@@ -281,14 +297,14 @@ pub struct Weights {
 }
 
 impl Parts {
-    /// The parts of a candidate's score, given their skill fit and the budget.
-    fn of(profile: &Profile, skill_fit: f64, budget: Option<i64>) -> Parts {
+    /// The parts of a candidate's score, given their skill fit and the pay ceiling.
+    fn of(profile: &Profile, skill_fit: f64, ceiling: Option<i64>) -> Parts {
         Parts {
             skill_fit,
             it_breadth: (f64::from(profile.it_months.max(0)) / 120.0).min(1.0),
             healthcare_experience: (f64::from(profile.healthcare_months.max(0)) / 60.0).min(1.0),
             crossover_signals: signal_strength(profile.signals),
-            rate_fit: rate_fit(profile, budget),
+            rate_fit: rate_fit(profile, ceiling),
         }
     }
 
@@ -318,7 +334,6 @@ pub struct Match {
     pub segment: Segment,
     pub matched: Vec<Covered>,
     pub missing: Vec<usize>,
-    pub within_budget: bool,
 }
 
 /// Extra candidates a larger budget would bring in.
@@ -397,14 +412,15 @@ pub fn coverage(profile: &Profile, needs: &[Need]) -> (Vec<Covered>, Vec<usize>)
     (matched, missing)
 }
 
-/// The first rule that leaves the candidate out, given whether they cover a required need;
-/// `budget` is passed apart so the what-if counts can ask the same question at other budgets.
-fn exclusion(profile: &Profile, criteria: &Criteria, budget: Option<i64>, any_required: bool) -> Option<Exclusion> {
+/// The first rule that leaves the candidate out, given whether they cover a required need; the
+/// pay `ceiling` is passed apart so the what-if counts can ask the same question at other
+/// budgets. A minimum pay above the ceiling is over budget: placing them would eat the markup.
+fn exclusion(profile: &Profile, criteria: &Criteria, ceiling: Option<i64>, any_required: bool) -> Option<Exclusion> {
     if profile.status != Status::Active {
         return Some(Exclusion::Status);
     }
     let Some(rate) = profile.floor_rate() else { return Some(Exclusion::NoRate) };
-    if budget.is_some_and(|budget| rate > budget) {
+    if ceiling.is_some_and(|ceiling| rate > ceiling) {
         return Some(Exclusion::OverBudget);
     }
     if criteria.needs.iter().any(|n| n.required) && !any_required {
@@ -432,12 +448,12 @@ fn signal_strength(signals: Signals) -> f64 {
         .min(1.0)
 }
 
-/// 1 when the floor rate leaves a fifth of the budget or more, falling to 0 at the budget;
+/// 1 when the floor pay leaves a fifth of the pay ceiling or more, falling to 0 at the ceiling;
 /// without a budget every rate fits.
-fn rate_fit(profile: &Profile, budget: Option<i64>) -> f64 {
-    match (budget, profile.floor_rate()) {
-        (Some(budget), Some(rate)) if budget > 0 => {
-            let headroom = (budget - rate) as f64 / budget as f64;
+fn rate_fit(profile: &Profile, ceiling: Option<i64>) -> f64 {
+    match (ceiling, profile.floor_rate()) {
+        (Some(ceiling), Some(rate)) if ceiling > 0 => {
+            let headroom = (ceiling - rate) as f64 / ceiling as f64;
             (headroom / 0.2).clamp(0.0, 1.0)
         }
         _ => 1.0,
@@ -473,11 +489,12 @@ pub fn market<'a>(profiles: impl Iterator<Item = &'a Profile>, needs: &[Need], r
     }
 }
 
-/// Whether the client can pay the market's experienced rate; unknown without a market figure.
-pub fn affordability(budget: Option<i64>, market: &Market) -> Option<bool> {
+/// Whether the client's budget (a bill rate) covers the market's experienced pay rate billed at
+/// the markup; unknown without a market figure.
+pub fn affordability(budget: Option<i64>, market: &Market, markup: Markup) -> Option<bool> {
     match (budget, market.experienced_rate_cents) {
         (None, _) => Some(true),
-        (Some(budget), Some(rate)) => Some(budget >= rate),
+        (Some(budget), Some(rate)) => Some(budget >= markup.bill_for(rate)),
         (Some(_), None) => None,
     }
 }
@@ -494,7 +511,8 @@ fn segment_of(profile: &Profile) -> Segment {
 /// counts the exclusions and what-if raises and scores the rest; only the returned matches get
 /// their matched and missing skills listed.
 pub fn rank(profiles: &[Profile], criteria: &Criteria, market: Market, ask: Ask) -> Outcome {
-    let can_afford_experienced = affordability(criteria.budget_cents, &market);
+    let can_afford_experienced = affordability(criteria.budget_cents, &market, criteria.markup);
+    let ceiling = criteria.pay_ceiling();
     let weights = if can_afford_experienced == Some(false) { CROSSOVER_WEIGHTS } else { BALANCED_WEIGHTS };
     let mut what_if: Vec<WhatIf> = match criteria.budget_cents {
         Some(budget) => [10u32, 25]
@@ -514,25 +532,26 @@ pub fn rank(profiles: &[Profile], criteria: &Criteria, market: Market, ask: Ask)
     let mut filtered_out = 0;
     // Scores are compared in tenths; the tolerance keeps 72.3 from reading as 722.99….
     let min_tenths = (ask.min_score * 10.0 - 1e-6).ceil() as i64;
-    // Above the largest what-if budget, an over-budget candidate needs no further look.
-    let widest = what_if.iter().map(|w| w.budget_cents).max();
+    // Above the pay ceiling of the largest what-if budget, an over-budget candidate needs no
+    // further look.
+    let widest = what_if.iter().map(|w| criteria.markup.pay_ceiling(w.budget_cents)).max();
     for (index, profile) in profiles.iter().enumerate() {
         if profile.status != Status::Active {
             excluded.count(Exclusion::Status);
             continue;
         }
-        if let (Some(rate), Some(budget), Some(widest)) = (profile.floor_rate(), criteria.budget_cents, widest) {
-            if rate > budget && rate > widest {
+        if let (Some(rate), Some(ceiling), Some(widest)) = (profile.floor_rate(), ceiling, widest) {
+            if rate > ceiling && rate > widest {
                 excluded.count(Exclusion::OverBudget);
                 continue;
             }
         }
         let (skill_fit, any_required) = fit(profile, &criteria.needs);
-        if let Some(why) = exclusion(profile, criteria, criteria.budget_cents, any_required) {
+        if let Some(why) = exclusion(profile, criteria, ceiling, any_required) {
             excluded.count(why);
             if why == Exclusion::OverBudget && exclusion(profile, criteria, None, any_required).is_none() {
                 let rate = profile.floor_rate().unwrap_or(i64::MAX);
-                for w in what_if.iter_mut().filter(|w| rate <= w.budget_cents) {
+                for w in what_if.iter_mut().filter(|w| rate <= criteria.markup.pay_ceiling(w.budget_cents)) {
                     match segment_of(profile) {
                         Segment::Experienced => w.experienced += 1,
                         Segment::Crossover => w.crossover += 1,
@@ -541,7 +560,7 @@ pub fn rank(profiles: &[Profile], criteria: &Criteria, market: Market, ask: Ask)
             }
             continue;
         }
-        let parts = Parts::of(profile, skill_fit, criteria.budget_cents);
+        let parts = Parts::of(profile, skill_fit, ceiling);
         let score_tenths = (parts.score(&weights) * 10.0).round() as i64;
         if score_tenths < min_tenths || ask.segment.is_some_and(|s| s != segment_of(profile)) {
             filtered_out += 1;
@@ -564,13 +583,10 @@ pub fn rank(profiles: &[Profile], criteria: &Criteria, market: Market, ask: Ask)
             Match {
                 candidate_id: profile.id,
                 score_tenths,
-                parts: Parts::of(profile, fit(profile, &criteria.needs).0, criteria.budget_cents),
+                parts: Parts::of(profile, fit(profile, &criteria.needs).0, ceiling),
                 segment: segment_of(profile),
                 matched,
                 missing,
-                within_budget: criteria
-                    .budget_cents
-                    .is_none_or(|b| profile.desired_rate_cents.or(profile.min_rate_cents).is_some_and(|r| r <= b)),
             }
         })
         .collect();
@@ -611,10 +627,13 @@ mod tests {
         Need { skill_id, name: name.into(), weight, min_years, required: true, healthcare: skill_id != SQL }
     }
 
+    /// A role at this budget with no markup, so budgets and pay rates compare directly; the
+    /// markup has tests of its own below.
     fn criteria(budget: i64) -> Criteria {
         Criteria {
             needs: vec![need(EPIC, "Epic", 3, 2), need(HL7, "HL7 v2", 2, 0), need(SQL, "SQL", 1, 0)],
             budget_cents: Some(budget),
+            markup: Markup::from_hundredths(0).unwrap(),
             onsite_region: None,
         }
     }
@@ -647,7 +666,14 @@ mod tests {
         assert_eq!(order, [10, 11, 12], "signals lift the trained one; the weak fit comes last");
         assert!(out.matches.iter().all(|m| m.segment == Segment::Crossover));
         assert_eq!(out.excluded.over_budget, 5, "every experienced analyst is over budget");
-        assert!(!out.matches[0].within_budget, "asks $65 against $60: a concession");
+        let first = &people[5];
+        let offer = crate::domain::money::offer(
+            first.min_rate_cents,
+            first.desired_rate_cents,
+            Some(6_000),
+            Markup::from_hundredths(0).unwrap(),
+        );
+        assert!(!offer.within_budget, "asks $65 against $60: a concession");
     }
 
     #[test]
@@ -719,6 +745,23 @@ mod tests {
         assert_eq!(out.what_if[1], WhatIf { percent: 25, budget_cents: 7_500, crossover: 1, experienced: 0 });
         let richer = rank(&people, &criteria(8_000), None, ALL);
         assert_eq!(richer.what_if[1].experienced, 2, "minimums of $95 and $100 fit $80 + 25%");
+    }
+
+    #[test]
+    fn the_budget_is_a_bill_rate_held_against_pay_at_the_markup() {
+        // B = 6500 at 30 %: a pay ceiling of 5000.
+        let marked_up = Criteria { markup: Markup::DEFAULT, ..criteria(6_500) };
+        let fits = person(1, 60, 0, 4_500, 5_200, &[(EPIC, 3), (HL7, 1), (SQL, 1)]);
+        let over = person(2, 60, 0, 5_400, 5_600, &[(EPIC, 3), (HL7, 1), (SQL, 1)]);
+        let out = rank(&[fits, over], &marked_up, None, ALL);
+        assert_eq!(out.matches.iter().map(|m| m.candidate_id).collect::<Vec<_>>(), [1]);
+        assert_eq!(out.excluded.over_budget, 1, "a minimum of 5400 is above the ceiling, though below 6500");
+        // +10 % = 7150 → ceiling 5500: the one at 5400 comes in.
+        assert_eq!(out.what_if[0], WhatIf { percent: 10, budget_cents: 7_150, crossover: 1, experienced: 0 });
+        // The market's experienced pay, billed at the markup, is what the client cannot afford.
+        let market = Market { experienced_rate_cents: Some(5_100), basis: Basis::Override, sample_size: 0 };
+        assert_eq!(affordability(Some(6_500), &market, Markup::DEFAULT), Some(false), "5100 bills at 6630");
+        assert_eq!(affordability(Some(6_630), &market, Markup::DEFAULT), Some(true));
     }
 
     #[test]
