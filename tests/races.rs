@@ -407,12 +407,16 @@ async fn two_patches_with_one_if_match_let_exactly_one_win_on_every_versioned_re
         )
         .await;
         let (person, person_etag) = candidate(&app, &s.access, &format!("Pat Trial {trial}")).await;
+        let on = shortlisted(&app, &s.access, &client_id, trial).await;
+        let moved = app.patch(&on.entry, &s.access, placing()).await.ok(200).clone();
+        let placement = format!("/api/v1/placements/{}", moved["placement_id"].as_str().expect("a placement"));
         // Act and assert, one kind after the other.
         let cases = [
             (card, card_etag, [json!({"experienced_rate_cents": 9_100}), json!({"experienced_rate_cents": 9_200})]),
             (other_client, client_etag, [json!({"max_rate_cents": 6_100}), json!({"max_rate_cents": 6_200})]),
             (job, job_etag, [json!({"title": "Analyst A"}), json!({"title": "Analyst B"})]),
             (person, person_etag, [json!({"headline": "A"}), json!({"headline": "B"})]),
+            (placement, "\"1\"".to_owned(), [json!({"end_date": "2027-06-30"}), json!({"end_date": "2027-12-31"})]),
         ];
         let mut verdict = Ok(());
         for (path, etag, bodies) in cases {
