@@ -253,7 +253,7 @@ async fn placements_keep_their_rates_flag_a_bill_over_budget_and_are_listed_by_f
     let first = app.get("/api/v1/placements?limit=1", &s.access).await.ok(200).clone();
     let cursor = first["next_cursor"].as_str().unwrap();
     let second = app.get(&format!("/api/v1/placements?limit=1&cursor={cursor}"), &s.access).await.ok(200).clone();
-    assert_eq!(ids(&second), [id.clone()]);
+    assert_eq!(ids(&second), [id]);
     app.get("/api/v1/placements?start_from=tomorrow", &s.access).await.problem(400);
 }
 
