@@ -15,6 +15,7 @@ use diesel::QueryResult;
 
 use crate::db::models::profiles::{self, CandidateProfile};
 use crate::db::{changes, read_snapshot, DbConnection};
+use crate::domain::candidate::{mentions_healthcare_training, SignalKind};
 use crate::domain::matching::catalog::Catalog;
 use crate::domain::matching::{region_of, Held, Profile};
 
@@ -90,6 +91,18 @@ fn profile(c: CandidateProfile, catalog: &Catalog) -> Profile {
     skills.extend(implied);
     // Per skill, the most years (Some beats None) first: `Skills` keeps the first of each.
     skills.sort_unstable_by(|a, b| a.skill.cmp(&b.skill).then(b.years.cmp(&a.years)));
+    // What a recruiter typed counts as much as what a résumé said: a held healthcare
+    // certification, or healthcare-IT training, among the certifications.
+    let certifications: Box<[u32]> = c.certifications.iter().filter_map(|name| catalog.find(name)).collect();
+    let mut signals: crate::domain::matching::Signals = c.signals.into_iter().collect();
+    let holds_healthcare_certification =
+        certifications.iter().chain(skills.iter().map(|h| &h.skill)).any(|&s| catalog.is_healthcare_certification(s));
+    if holds_healthcare_certification {
+        signals = signals.with(SignalKind::HealthcareCertification);
+    }
+    if c.certifications.iter().any(|text| mentions_healthcare_training(text)) {
+        signals = signals.with(SignalKind::HealthcareTraining);
+    }
     Profile {
         id: c.id,
         status: c.status,
@@ -99,8 +112,9 @@ fn profile(c: CandidateProfile, catalog: &Catalog) -> Profile {
         healthcare_months: c.healthcare_experience_months.unwrap_or(0),
         min_rate_cents: c.min_rate_cents,
         desired_rate_cents: c.desired_rate_cents,
-        signals: c.signals.into_iter().collect(),
+        signals,
         skills: skills.into(),
+        certifications,
     }
 }
 

@@ -69,7 +69,8 @@ diesel::table! {
         created_at -> Timestamp,
         cert_status -> Nullable<Text>,
         retired_year -> Nullable<Integer>,
-        sponsorship_required -> Bool,
+        cert_pathway -> Nullable<Text>,
+        cert_healthcare_months -> Nullable<Integer>,
     }
 }
 

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::schema::{app_meta, skill_aliases, skills};
 use super::{with_backend, write_tx, DbConnection};
 use crate::domain::skills::normalize;
-use crate::domain::taxonomy::{Taxonomy, SOURCE as TAXONOMY};
+use crate::domain::taxonomy::{Entry, Taxonomy, SOURCE as TAXONOMY};
 
 const HASH_KEY: &str = "taxonomy_sha256";
 
@@ -42,6 +42,7 @@ pub fn sync(conn: &mut DbConnection) -> anyhow::Result<()> {
                             skills::aliases.eq(json(&entry.aliases)),
                             skills::implies.eq(json(&entry.implies)),
                             skills::closes.eq(json(&entry.closes)),
+                            cert_columns(entry),
                         ))
                         .execute(conn)?;
                     id
@@ -55,6 +56,7 @@ pub fn sync(conn: &mut DbConnection) -> anyhow::Result<()> {
                         skills::implies.eq(json(&entry.implies)),
                         skills::closes.eq(json(&entry.closes)),
                         skills::created_at.eq(now),
+                        cert_columns(entry),
                     ))
                     .returning(skills::id)
                     .get_result(conn)?,
@@ -83,6 +85,25 @@ pub fn sync(conn: &mut DbConnection) -> anyhow::Result<()> {
     })
 }
 
+/// The certification columns of a shipped skill (all NULL for other skills).
+#[allow(clippy::type_complexity)]
+fn cert_columns(
+    entry: &Entry,
+) -> (
+    diesel::dsl::Eq<skills::cert_status, Option<&'static str>>,
+    diesel::dsl::Eq<skills::retired_year, Option<i32>>,
+    diesel::dsl::Eq<skills::cert_pathway, Option<&'static str>>,
+    diesel::dsl::Eq<skills::cert_healthcare_months, Option<i32>>,
+) {
+    let cert = entry.certification.as_ref();
+    (
+        skills::cert_status.eq(cert.map(|c| c.status.as_str())),
+        skills::retired_year.eq(cert.and_then(|c| c.retired)),
+        skills::cert_pathway.eq(cert.map(|c| c.pathway.as_str())),
+        skills::cert_healthcare_months.eq(cert.and_then(|c| c.healthcare_months)),
+    )
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -101,6 +122,17 @@ mod tests {
         for skill in &file.entries {
             for target in skill.implies.iter().chain(&skill.closes) {
                 assert!(names.contains(&normalize(target)), "{} points at unknown {target}", skill.name);
+            }
+            let is_certification = skill.category == Category::Certification;
+            assert_eq!(skill.certification.is_some(), is_certification, "{}: certification facts", skill.name);
+            if let Some(cert) = &skill.certification {
+                assert!(
+                    cert.is_retired() || cert.retired.is_none(),
+                    "{}: a retirement year on an active one",
+                    skill.name
+                );
+                let months = cert.healthcare_months.is_some();
+                assert_eq!(months, cert.pathway == crate::domain::skills::Pathway::Experience, "{}", skill.name);
             }
         }
         let healthcare =

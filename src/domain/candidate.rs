@@ -30,6 +30,21 @@ impl Status {
     }
 }
 
+/// Whether a line (of a résumé, or a certification as typed) tells of healthcare-IT training: a
+/// course, certificate, program or bootcamp in health IT, health information, informatics,
+/// medical terminology, HIPAA or an EHR.
+pub fn mentions_healthcare_training(text: &str) -> bool {
+    static TRAINING: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    TRAINING
+        .get_or_init(|| {
+            regex::Regex::new(
+                r"(?i)(health(care)?\s*(it|information|informatics)|medical terminology|hipaa|epic|ehr|emr|clinical informatics|health information).{0,60}(course|certificate|certification program|program|training|bootcamp|coursework|class)|(course|certificate|program|training|bootcamp|coursework)\b.{0,40}\b(health(care)?\s*(it|information|informatics)|medical terminology|hipaa|ehr|emr)",
+            )
+            .expect("the training pattern compiles")
+        })
+        .is_match(text)
+}
+
 /// Evidence that someone is ready to cross over into healthcare IT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -64,6 +64,95 @@ impl Level {
     }
 }
 
+/// Whether a certification can still be earned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CertStatus {
+    #[default]
+    Active,
+    Retired,
+}
+
+impl CertStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertStatus::Active => "active",
+            CertStatus::Retired => "retired",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<CertStatus> {
+        [CertStatus::Active, CertStatus::Retired].into_iter().find(|s| s.as_str() == value)
+    }
+}
+
+/// The way to a certification, which decides where it belongs in a ramp-up plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pathway {
+    /// Anyone may prepare and sit the exam: a step before placement.
+    #[default]
+    Exam,
+    /// Only through a sponsoring employer (Epic's, for one): after placement.
+    Employer,
+    /// Only after some healthcare experience: after placement, once it is earned.
+    Experience,
+    /// A state-approved or accredited training program first.
+    Program,
+    /// An accredited degree first.
+    Degree,
+    /// A clinical license first.
+    License,
+}
+
+impl Pathway {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pathway::Exam => "exam",
+            Pathway::Employer => "employer",
+            Pathway::Experience => "experience",
+            Pathway::Program => "program",
+            Pathway::Degree => "degree",
+            Pathway::License => "license",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Pathway> {
+        [Pathway::Exam, Pathway::Employer, Pathway::Experience, Pathway::Program, Pathway::Degree, Pathway::License]
+            .into_iter()
+            .find(|p| p.as_str() == value)
+    }
+}
+
+/// What the taxonomy knows of a certification: whether it can still be earned and how.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Certification {
+    #[serde(default)]
+    pub status: CertStatus,
+    /// The year it was retired, when known.
+    #[serde(default)]
+    pub retired: Option<i32>,
+    #[serde(default)]
+    pub pathway: Pathway,
+    /// The healthcare experience, in months, the `experience` pathway asks for.
+    #[serde(default)]
+    pub healthcare_months: Option<i32>,
+    /// Where the facts come from (in the shipped taxonomy only).
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+impl Certification {
+    pub fn is_retired(&self) -> bool {
+        self.status == CertStatus::Retired
+    }
+
+    pub fn sponsorship_required(&self) -> bool {
+        self.pathway == Pathway::Employer
+    }
+}
+
 /// A new agency skill, as a client sends it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

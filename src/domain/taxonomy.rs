@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::skills::{normalize, Category};
+use super::skills::{normalize, Category, Certification};
 
 pub const SOURCE: &str = include_str!("../db/seed/taxonomy.json");
 
@@ -20,6 +20,9 @@ pub struct Entry {
     pub implies: Vec<String>,
     #[serde(default)]
     pub closes: Vec<String>,
+    /// For certifications: whether they can still be earned, and how.
+    #[serde(default)]
+    pub certification: Option<Certification>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dates::{self, Span, YearMonth};
 use super::skills::{clean_line, SkillMatcher};
-use crate::domain::candidate::SignalKind;
+use crate::domain::candidate::{mentions_healthcare_training, SignalKind};
 use crate::domain::skills::Category;
 
 /// Bumped whenever the rules change, so stored extractions can be re-run.
@@ -680,12 +680,7 @@ fn contact(lines: &[Line], out: &mut Extraction, evidence: &dyn Fn(&Line) -> Evi
 }
 
 fn signals(lines: &[Line], jobs: &[&Job], out: &mut Extraction, evidence: &dyn Fn(&Line) -> Evidence) {
-    static TRAINING: OnceLock<Regex> = OnceLock::new();
     static LOWER_RATE: OnceLock<Regex> = OnceLock::new();
-    let training = re(
-        &TRAINING,
-        r"(?i)(health(care)?\s*(it|information|informatics)|medical terminology|hipaa|epic|ehr|emr|clinical informatics|health information).{0,60}(course|certificate|certification program|program|training|bootcamp|coursework|class)|(course|certificate|program|training|bootcamp|coursework)\b.{0,40}\b(health(care)?\s*(it|information|informatics)|medical terminology|hipaa|ehr|emr)",
-    );
     let lower_rate = re(
         &LOWER_RATE,
         r"(?i)(lower|reduced|entry[- ]level|discounted|below[- ]market)\s+(hourly\s+)?(rate|pay|salary|compensation|wage)|\binternship\b|willing to (accept|take|start)|open to (a\s+)?(lower|reduced|entry)",
@@ -697,7 +692,7 @@ fn signals(lines: &[Line], jobs: &[&Job], out: &mut Extraction, evidence: &dyn F
     };
     for line in lines {
         let lower = line.text.to_lowercase();
-        if training.is_match(&line.text) {
+        if mentions_healthcare_training(&line.text) {
             push(SignalKind::HealthcareTraining, line, out);
         }
         if (word_in(&lower, "volunteer")

@@ -9,6 +9,7 @@ use super::parse_id;
 use super::query::Query;
 use crate::auth::AuthUser;
 use crate::domain::job_order::RoleInput;
+use crate::domain::matching::ramp_up::Wait;
 use crate::domain::matching::{Ask, Outcome, Segment, Weights};
 use crate::domain::money::scaled;
 use crate::error::ApiError;
@@ -77,10 +78,22 @@ struct StepView {
     closes: Vec<String>,
 }
 
+/// A certification that waits until after placement, and what it waits for.
+#[derive(Serialize)]
+struct LaterView {
+    name: String,
+    closes: Vec<String>,
+    /// `employer_sponsorship` or `healthcare_experience`.
+    requires: &'static str,
+    /// The healthcare experience it asks for, in months.
+    healthcare_months: Option<i32>,
+}
+
 #[derive(Serialize)]
 struct RampUpView {
     to_learn: Vec<String>,
     steps: Vec<StepView>,
+    after_placement: Vec<LaterView>,
     on_the_job: Vec<String>,
     estimated_months_to_productive: i32,
 }
@@ -220,7 +233,23 @@ fn match_view(f: Found, needs: &[crate::domain::matching::Need], weights: &Weigh
         crossover_signals: crate::db::models::json_list(&c.crossover_signals),
         ramp_up: f.ramp_up.map(|r| RampUpView {
             to_learn: r.to_learn,
-            steps: r.steps.into_iter().map(|(name, closes)| StepView { name, closes }).collect(),
+            steps: r.steps.into_iter().map(|s| StepView { name: s.name, closes: s.closes }).collect(),
+            after_placement: r
+                .after_placement
+                .into_iter()
+                .map(|(s, wait)| LaterView {
+                    name: s.name,
+                    closes: s.closes,
+                    requires: match wait {
+                        Wait::Sponsorship => "employer_sponsorship",
+                        Wait::Experience(_) => "healthcare_experience",
+                    },
+                    healthcare_months: match wait {
+                        Wait::Sponsorship => None,
+                        Wait::Experience(months) => Some(months),
+                    },
+                })
+                .collect(),
             on_the_job: r.on_the_job,
             estimated_months_to_productive: r.estimated_months,
         }),

@@ -12,6 +12,17 @@ use crate::domain::skills::{Category, SkillInput};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// What the taxonomy knows of a certification.
+#[derive(Serialize)]
+struct CertificationView {
+    status: &'static str,
+    retired_year: Option<i32>,
+    /// `exam`, `employer`, `experience`, `program`, `degree` or `license`.
+    pathway: &'static str,
+    sponsorship_required: bool,
+    healthcare_months_required: Option<i32>,
+}
+
 #[derive(Serialize)]
 pub struct SkillView {
     id: String,
@@ -20,6 +31,8 @@ pub struct SkillView {
     aliases: Vec<String>,
     implies: Vec<String>,
     scope: &'static str,
+    /// For certifications only.
+    certification: Option<CertificationView>,
     created_at: String,
 }
 
@@ -32,6 +45,13 @@ impl From<&Skill> for SkillView {
             aliases: s.aliases(),
             implies: s.implies(),
             scope: if s.agency_id.is_some() { "agency" } else { "global" },
+            certification: s.certification().map(|c| CertificationView {
+                status: c.status.as_str(),
+                retired_year: c.retired,
+                pathway: c.pathway.as_str(),
+                sponsorship_required: c.sponsorship_required(),
+                healthcare_months_required: c.healthcare_months,
+            }),
             created_at: ts(s.created_at),
         }
     }

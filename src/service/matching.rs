@@ -19,7 +19,7 @@ use crate::db::models::{resumes, shortlist};
 use crate::db::{DbConnection, WriteError};
 use crate::domain::job_order::{RoleDraft, SkillNeed};
 use crate::domain::matching::explain;
-use crate::domain::matching::ramp_up;
+use crate::domain::matching::ramp_up::{self, Step, Wait};
 use crate::domain::matching::{self, region_of, Ask, Basis, Criteria, Market, Match, Need, Outcome, Profile, Segment};
 use crate::domain::money::{self, Markup, MarkupSource, Offer};
 use crate::domain::skills::normalize;
@@ -153,10 +153,18 @@ pub struct Found {
     pub shortlist_stage: Option<String>,
 }
 
+/// A certification in a plan, by name, with the gaps it closes.
+pub struct NamedStep {
+    pub name: String,
+    pub closes: Vec<String>,
+}
+
 /// A ramp-up plan with skill names.
 pub struct RampUpView {
     pub to_learn: Vec<String>,
-    pub steps: Vec<(String, Vec<String>)>,
+    pub steps: Vec<NamedStep>,
+    /// After placement, and why it waits.
+    pub after_placement: Vec<(NamedStep, Wait)>,
     pub on_the_job: Vec<String>,
     pub estimated_months: i32,
 }
@@ -245,9 +253,11 @@ fn rank(fresh: &Fresh, criteria: &Criteria, card_rate: Option<i64>, ask: Ask, ex
         if let Some(profile) = agency.profile(m.candidate_id) {
             let plan = ramp_up::plan(profile, &criteria.needs, &m.missing, catalog);
             let names = |ids: &[u32]| ids.iter().map(|&s| catalog.name(s).to_owned()).collect::<Vec<_>>();
+            let named = |s: &Step| NamedStep { name: catalog.name(s.skill).to_owned(), closes: names(&s.closes) };
             let view = RampUpView {
                 to_learn: names(&plan.to_learn),
-                steps: plan.steps.iter().map(|s| (catalog.name(s.skill).to_owned(), names(&s.closes))).collect(),
+                steps: plan.steps.iter().map(named).collect(),
+                after_placement: plan.after_placement.iter().map(|l| (named(&l.step), l.wait)).collect(),
                 on_the_job: names(&plan.on_the_job),
                 estimated_months: plan.estimated_months,
             };
@@ -365,7 +375,7 @@ fn explain_matches(criteria: &Criteria, ranked: Ranked, details: Details) -> (Ou
             .collect();
         let plan = plans.remove(&m.candidate_id);
         let steps: Vec<String> =
-            plan.as_ref().map(|view| view.steps.iter().map(|(name, _)| name.clone()).collect()).unwrap_or_default();
+            plan.as_ref().map(|view| view.steps.iter().map(|s| s.name.clone()).collect()).unwrap_or_default();
         // Priced from the rates as read with the candidate, so the money shown agrees with itself.
         let (min, desired) = (candidate.row.min_rate_cents, candidate.row.desired_rate_cents);
         let offer = money::offer(min, desired, criteria.budget_cents, criteria.markup);

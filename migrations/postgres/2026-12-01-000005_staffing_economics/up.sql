@@ -33,8 +33,10 @@ CREATE TABLE placements (
 CREATE INDEX placements_agency ON placements(agency_id, id);
 CREATE INDEX placements_candidate ON placements(candidate_id);
 
--- Certifications: whether one can still be earned (retired ones, with the year) and whether it
--- is only open through a sponsoring employer. NULL status for skills that are not certifications.
+-- Certifications: whether one can still be earned (retired ones, with the year when known), and
+-- the way to it: an exam anyone may sit, an employer's sponsorship, healthcare experience first
+-- (with the months), a training program, a degree or a license. NULL for other skills.
 ALTER TABLE skills ADD COLUMN cert_status TEXT;
 ALTER TABLE skills ADD COLUMN retired_year INTEGER;
-ALTER TABLE skills ADD COLUMN sponsorship_required BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE skills ADD COLUMN cert_pathway TEXT;
+ALTER TABLE skills ADD COLUMN cert_healthcare_months INTEGER;

@@ -1,4 +1,5 @@
-ALTER TABLE skills DROP COLUMN sponsorship_required;
+ALTER TABLE skills DROP COLUMN cert_healthcare_months;
+ALTER TABLE skills DROP COLUMN cert_pathway;
 ALTER TABLE skills DROP COLUMN retired_year;
 ALTER TABLE skills DROP COLUMN cert_status;
 DROP TABLE placements;

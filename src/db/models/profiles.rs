@@ -28,6 +28,8 @@ pub struct CandidateProfile {
     pub desired_rate_cents: Option<i64>,
     pub signals: Vec<SignalKind>,
     pub skills: Vec<Held>,
+    /// Certifications and trainings as typed on the candidate.
+    pub certifications: Vec<String>,
 }
 
 #[derive(Queryable, Selectable)]
@@ -43,6 +45,7 @@ struct ProfileRow {
     min_rate_cents: Option<i64>,
     desired_rate_cents: Option<i64>,
     crossover_signals: String,
+    certifications: String,
 }
 
 /// Calls `each` with the agency's candidates written after change number `since` (all of them
@@ -93,6 +96,7 @@ pub fn changed_since(
                     min_rate_cents: row.min_rate_cents,
                     desired_rate_cents: row.desired_rate_cents,
                     signals: json_list::<Signal>(&row.crossover_signals).into_iter().map(|s| s.kind).collect(),
+                    certifications: json_list(&row.certifications),
                 })
                 .collect(),
         );
@@ -111,21 +115,44 @@ pub fn deleted_since(conn: &mut DbConnection, agency_id: i64, since: Option<i64>
 
 /// Every skill the agency sees: the shipped taxonomy and its own.
 pub fn skills(conn: &mut DbConnection, agency_id: i64) -> QueryResult<Vec<SkillDef>> {
-    let rows: Vec<(i64, String, String, String, String, String)> = skills::table
+    let rows: Vec<SkillRow> = skills::table
         .filter(skills::agency_id.is_null().or(skills::agency_id.eq(agency_id)))
-        .select((skills::id, skills::name, skills::category, skills::aliases, skills::implies, skills::closes))
+        .select(SkillRow::as_select())
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(id, name, category, aliases, implies, closes)| SkillDef {
-            id,
-            name,
-            category,
-            aliases: json_list(&aliases),
-            implies: json_list(&implies),
-            closes: json_list(&closes),
+        .map(|row| SkillDef {
+            certification: super::skills::certification(
+                &row.category,
+                row.cert_status.as_deref(),
+                row.retired_year,
+                row.cert_pathway.as_deref(),
+                row.cert_healthcare_months,
+            ),
+            id: row.id,
+            name: row.name,
+            category: row.category,
+            aliases: json_list(&row.aliases),
+            implies: json_list(&row.implies),
+            closes: json_list(&row.closes),
         })
         .collect())
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = skills)]
+#[diesel(check_for_backend(diesel::pg::Pg, diesel::sqlite::Sqlite))]
+struct SkillRow {
+    id: i64,
+    name: String,
+    category: String,
+    aliases: String,
+    implies: String,
+    closes: String,
+    cert_status: Option<String>,
+    retired_year: Option<i32>,
+    cert_pathway: Option<String>,
+    cert_healthcare_months: Option<i32>,
 }
 
 /// The highest id among the skills the agency sees now: a higher one than a catalog was built

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::{contains_pattern, finish_page, json_list, now, to_json, PageRequest};
 use crate::db::schema::{skill_aliases, skills};
 use crate::db::{lock_scope, with_backend, write_tx, DbConnection, Scope, WriteError};
-use crate::domain::skills::{normalize, Category, NewSkill};
+use crate::domain::skills::{normalize, Category, CertStatus, Certification, NewSkill, Pathway};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = skills)]
@@ -25,16 +25,49 @@ pub struct Skill {
     pub created_at: NaiveDateTime,
     pub cert_status: Option<String>,
     pub retired_year: Option<i32>,
-    pub sponsorship_required: bool,
+    pub cert_pathway: Option<String>,
+    pub cert_healthcare_months: Option<i32>,
 }
 
 impl Skill {
+    pub fn certification(&self) -> Option<Certification> {
+        certification(
+            &self.category,
+            self.cert_status.as_deref(),
+            self.retired_year,
+            self.cert_pathway.as_deref(),
+            self.cert_healthcare_months,
+        )
+    }
+
     pub fn aliases(&self) -> Vec<String> {
         json_list(&self.aliases)
     }
     pub fn implies(&self) -> Vec<String> {
         json_list(&self.implies)
     }
+}
+
+/// What is stored of a certification, decoded; a certification without facts (an agency's own)
+/// is an exam anyone may sit, and an unknown stored value reads as the least promising one: a
+/// plan never recommends what it cannot vouch for.
+pub fn certification(
+    category: &str,
+    status: Option<&str>,
+    retired_year: Option<i32>,
+    pathway: Option<&str>,
+    healthcare_months: Option<i32>,
+) -> Option<Certification> {
+    if category != Category::Certification.as_str() {
+        return None;
+    }
+    Some(Certification {
+        status: status.map_or(CertStatus::Active, |s| CertStatus::parse(s).unwrap_or(CertStatus::Retired)),
+        retired: retired_year,
+        pathway: pathway.map_or(Pathway::Exam, |p| Pathway::parse(p).unwrap_or(Pathway::License)),
+        healthcare_months,
+        source: None,
+    })
 }
 
 /// A skill as it appears on a candidate or job order.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::domain::skills::{normalize, Category};
+use crate::domain::skills::{normalize, Category, Certification};
 
 #[derive(Debug, Clone)]
 pub struct Entry {
@@ -12,6 +12,10 @@ pub struct Entry {
     pub category: Option<Category>,
     /// Every broader skill this one implies, transitively.
     pub implies: Box<[u32]>,
+    /// For a certification or training: the skills it closes, and whether and how it can be
+    /// earned.
+    pub closes: Box<[u32]>,
+    pub certification: Option<Certification>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -36,6 +40,7 @@ pub struct SkillDef {
     pub implies: Vec<String>,
     /// Names of the skills this certification or training closes.
     pub closes: Vec<String>,
+    pub certification: Option<Certification>,
 }
 
 impl Catalog {
@@ -53,15 +58,18 @@ impl Catalog {
         let direct: HashMap<u32, Vec<u32>> =
             defs.iter().filter_map(|d| Some((u32::try_from(d.id).ok()?, ids(&d.implies)))).collect();
         let mut catalog = Catalog { max_id: defs.iter().map(|d| d.id).max().unwrap_or(0), ..Catalog::default() };
-        for def in &defs {
+        for def in defs {
             let Ok(id) = u32::try_from(def.id) else { continue };
-            for closed in ids(&def.closes) {
+            let closes = ids(&def.closes);
+            for &closed in &closes {
                 catalog.closed_by.entry(closed).or_default().push(id);
             }
             let entry = Entry {
-                name: def.name.clone(),
                 category: Category::parse(&def.category),
                 implies: closure(id, &direct),
+                closes: closes.into(),
+                certification: def.certification,
+                name: def.name,
             };
             catalog.entries.insert(id, entry);
         }
@@ -97,6 +105,22 @@ impl Catalog {
     pub fn is_healthcare(&self, skill: u32) -> bool {
         matches!(self.entries.get(&skill).and_then(|e| e.category), Some(Category::HealthcareIt | Category::Clinical))
     }
+
+    /// What the taxonomy knows of a certification (nothing for other skills).
+    pub fn certification(&self, skill: u32) -> Option<&Certification> {
+        self.entries.get(&skill)?.certification.as_ref()
+    }
+
+    /// The skills a certification or training closes.
+    pub fn closes(&self, skill: u32) -> &[u32] {
+        self.entries.get(&skill).map_or(&[], |e| &e.closes)
+    }
+
+    /// A certification that closes healthcare or clinical skills: holding one is a crossover
+    /// signal.
+    pub fn is_healthcare_certification(&self, skill: u32) -> bool {
+        self.certification(skill).is_some() && self.closes(skill).iter().any(|&s| self.is_healthcare(s))
+    }
 }
 
 /// Everything `id` implies, following implications of implications, without `id` itself.
@@ -126,6 +150,7 @@ mod tests {
             aliases: vec![],
             implies: names(implies),
             closes: names(closes),
+            certification: (category == "certification").then(Certification::default),
         }
     }
 

@@ -174,6 +174,7 @@ mod tests {
             desired_rate_cents: Some(5_200),
             signals: [SignalKind::HealthcareTraining].into_iter().collect(),
             skills: Skills::default(),
+            certifications: Box::default(),
         };
         let parts = Parts {
             skill_fit: 0.0,

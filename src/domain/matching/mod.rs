@@ -53,6 +53,11 @@ impl Signals {
         self.0 & Signals::bit(kind) != 0
     }
 
+    /// These signals and one more.
+    pub fn with(self, kind: SignalKind) -> Signals {
+        Signals(self.0 | Signals::bit(kind))
+    }
+
     pub fn kinds(self) -> impl Iterator<Item = SignalKind> {
         Signals::KINDS.into_iter().filter(move |k| self.has(*k))
     }
@@ -133,9 +138,17 @@ pub struct Profile {
     pub signals: Signals,
     /// Skills held, including the ones implied by those held.
     pub skills: Skills,
+    /// Certifications typed on the candidate that the taxonomy knows (those listed as skills
+    /// are in `skills`).
+    pub certifications: Box<[u32]>,
 }
 
 impl Profile {
+    /// Whether the candidate holds this skill or certification, listed either way.
+    pub fn holds(&self, skill: u32) -> bool {
+        self.skills.has(skill) || self.certifications.contains(&skill)
+    }
+
     fn years_of(&self, skill: u32) -> Option<Option<i32>> {
         self.skills.get(skill)
     }
@@ -620,6 +633,7 @@ mod tests {
             desired_rate_cents: Some(desired),
             signals: Signals::default(),
             skills: skills.into(),
+            certifications: Box::default(),
         }
     }
 
