@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{spawn_app, Session, TestApp, PASSWORD};
+use common::{assert_truthful_plans, spawn_app, Session, TestApp, PASSWORD};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -49,8 +49,11 @@ async fn job_order(app: &TestApp, token: &str, client_id: &str, extra: Value) ->
     app.create("/api/v1/job-orders", token, body).await["id"].as_str().unwrap().to_owned()
 }
 
+/// A job order's matches; every plan in them is checked to be one the candidate can follow.
 async fn matches(app: &TestApp, token: &str, job: &str) -> Value {
-    app.get(&format!("/api/v1/job-orders/{job}/matches"), token).await.ok(200).clone()
+    let answer = app.get(&format!("/api/v1/job-orders/{job}/matches"), token).await.ok(200).clone();
+    assert_truthful_plans(app, token, &answer).await;
+    answer
 }
 
 #[actix_web::test]
@@ -335,4 +338,65 @@ async fn another_agencys_placements_and_settings_are_out_of_reach() {
     app.patch("/api/v1/agency", &theirs.access, json!({"default_markup_percent": 12})).await.ok(200);
     assert_eq!(app.get("/api/v1/agency", &mine.access).await.ok(200)["default_markup_percent"], 30.0);
     app.get("/api/v1/placements", "not-a-token").await.problem(401);
+}
+
+#[actix_web::test]
+async fn ramp_up_plans_only_promise_what_the_candidate_can_do() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    // A network administrator with no healthcare experience: Epic, HIPAA and terminology to learn.
+    let fresh = json!({
+        "full_name": "Nora Network",
+        "skills": [{"name": "SQL", "years": 6}],
+        "it_experience_months": 96,
+        "min_rate_cents": 4_000,
+        "desired_rate_cents": 4_500,
+    });
+    let nora = app.create("/api/v1/candidates", &s.access, fresh).await["id"].as_str().unwrap().to_owned();
+    // The same, but a recruiter typed a held healthcare certification and a training.
+    let typed = json!({
+        "full_name": "Cara Certified",
+        "skills": [{"name": "SQL", "years": 6}],
+        "certifications": ["CEHRS", "Healthcare IT certificate program, Tulsa Community College"],
+        "it_experience_months": 96,
+        "min_rate_cents": 4_000,
+        "desired_rate_cents": 4_500,
+    });
+    let cara = app.create("/api/v1/candidates", &s.access, typed).await["id"].as_str().unwrap().to_owned();
+    let client_id = client(&app, &s.access, json!({})).await;
+    let body = json!({"required_skills": [{"name": "Epic", "weight": 3}, {"name": "SQL", "weight": 2}], "max_rate_cents": 6_500});
+    let job = job_order(&app, &s.access, &client_id, body).await;
+
+    let answer = matches(&app, &s.access, &job).await;
+    let of = |id: &str| answer["matches"].as_array().unwrap().iter().find(|m| m["candidate_id"] == id).unwrap().clone();
+    let (nora, cara) = (of(&nora), of(&cara));
+    let plan = &nora["ramp_up"];
+    let names = |list: &Value| -> Vec<String> {
+        list.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_owned()).collect()
+    };
+    assert!(!plan["steps"].as_array().unwrap().is_empty(), "something to do before placement: {plan}");
+    assert!(!names(&plan["steps"]).iter().any(|n| n.starts_with("Epic") || n.starts_with("CHTS")), "{plan}");
+    let later = plan["after_placement"].as_array().unwrap();
+    let epic = later.iter().find(|l| l["closes"].as_array().unwrap().iter().any(|c| c == "Epic")).expect("Epic, later");
+    assert_eq!(epic["requires"], "employer_sponsorship");
+    assert!(epic["name"].as_str().unwrap().starts_with("Epic"));
+
+    // What Cara holds is covered, never recommended, and counts as a crossover signal.
+    let to_learn = cara["ramp_up"]["to_learn"].as_array().unwrap();
+    assert!(!to_learn.iter().any(|s| s == "HIPAA" || s == "Medical Terminology"), "CEHRS covers them: {to_learn:?}");
+    assert!(!names(&cara["ramp_up"]["steps"]).contains(&"CEHRS".to_owned()));
+    assert!(cara["score"].as_f64() > nora["score"].as_f64(), "typed signals lift the score");
+    assert!(cara["parts"]["crossover_signals"].as_f64().unwrap() > 0.0);
+    for m in answer["matches"].as_array().unwrap() {
+        for part in m["parts"].as_object().unwrap().values() {
+            assert!(!part.to_string().starts_with('-'), "no negative part, not even -0.0: {}", m["parts"]);
+        }
+    }
+
+    // The taxonomy says why: retired with the year, sponsorship for Epic.
+    let retired = app.get("/api/v1/skills?q=HIT-001", &s.access).await.ok(200).clone();
+    let cert = &retired["items"][0]["certification"];
+    assert_eq!((cert["status"].as_str(), cert["retired_year"].as_i64()), (Some("retired"), Some(2017)));
+    let epic = app.get("/api/v1/skills?q=epic%20certified&category=certification", &s.access).await.ok(200).clone();
+    assert_eq!(epic["items"][0]["certification"]["sponsorship_required"], true);
 }

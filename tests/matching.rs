@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{restart_on, spawn_app, spawn_app_with, spawn_two_instances, TestApp};
+use common::{assert_truthful_plans, restart_on, spawn_app, spawn_app_with, spawn_two_instances, TestApp};
 use serde_json::{json, Value};
 
 struct Person<'a> {
@@ -70,8 +70,11 @@ async fn job_order(app: &TestApp, token: &str, budget: i64, extra: Value) -> Str
     app.create("/api/v1/job-orders", token, body).await["id"].as_str().unwrap().to_owned()
 }
 
+/// A job order's matches; every plan in them is checked to be one the candidate can follow.
 async fn matches(app: &TestApp, token: &str, job: &str, query: &str) -> Value {
-    app.get(&format!("/api/v1/job-orders/{job}/matches{query}"), token).await.ok(200).clone()
+    let answer = app.get(&format!("/api/v1/job-orders/{job}/matches{query}"), token).await.ok(200).clone();
+    assert_truthful_plans(app, token, &answer).await;
+    answer
 }
 
 fn names(answer: &Value) -> Vec<String> {

@@ -251,3 +251,45 @@ impl TestApp {
         self.post(path, token, body).await.ok(201).clone()
     }
 }
+
+/// Checks that no ramp-up plan in a match answer recommends, before or after placement, a
+/// retired certification or one the candidate already holds (as a skill or a certification).
+pub async fn assert_truthful_plans(app: &TestApp, token: &str, answer: &Value) {
+    let mut retired = std::collections::HashSet::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let page_path = match &cursor {
+            Some(c) => format!("/api/v1/skills?category=certification&limit=100&cursor={c}"),
+            None => "/api/v1/skills?category=certification&limit=100".to_owned(),
+        };
+        let page = app.get(&page_path, token).await.ok(200).clone();
+        for skill in page["items"].as_array().unwrap() {
+            if skill["certification"]["status"] == "retired" {
+                retired.insert(skill["name"].as_str().unwrap().to_lowercase());
+            }
+        }
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    assert!(retired.contains("comptia healthcare it technician"), "the taxonomy knows what is retired");
+    for m in answer["matches"].as_array().unwrap() {
+        let Some(plan) = m["ramp_up"].as_object() else { continue };
+        let person = app.get(&format!("/api/v1/candidates/{}", m["candidate_id"].as_str().unwrap()), token).await;
+        let person = person.ok(200);
+        let held: std::collections::HashSet<String> = person["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap().to_lowercase())
+            .chain(person["certifications"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_lowercase()))
+            .collect();
+        let recommended = plan["steps"].as_array().unwrap().iter().chain(plan["after_placement"].as_array().unwrap());
+        for step in recommended {
+            let name = step["name"].as_str().unwrap().to_lowercase();
+            assert!(!retired.contains(&name), "{} is recommended {name}, a retired certification", m["full_name"]);
+            assert!(!held.contains(&name), "{} is recommended {name}, which they hold", m["full_name"]);
+        }
+    }
+}
