@@ -10,6 +10,7 @@ pub mod error;
 pub mod generate;
 pub mod import;
 pub mod match_index;
+pub mod pdf;
 pub mod resume;
 pub mod routes;
 pub mod search;

@@ -13,6 +13,7 @@ pub mod placement;
 pub mod rate_card;
 pub mod shortlist;
 pub mod skills;
+pub mod submittal;
 pub mod taxonomy;
 pub mod throttle;
 pub mod user;

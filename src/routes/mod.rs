@@ -163,6 +163,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                         .default_service(only("GET, PATCH, DELETE")),
                 )
                 .service(
+                    web::resource("/job-orders/{id}/shortlist/{candidate_id}/submittal")
+                        .route(web::get().to(shortlist::get_submittal))
+                        .default_service(only("GET")),
+                )
+                .service(
                     web::resource("/placements")
                         .route(web::get().to(placements::list_placements))
                         .default_service(only("GET")),

@@ -1,6 +1,6 @@
 //! A job order's shortlist: candidates put forward, their stage and who moved them when.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
@@ -170,4 +170,39 @@ pub async fn remove_shortlisted(
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The client-ready submittal of a shortlisted candidate: a PDF, or the same content as JSON
+/// with `Accept: application/json`. Blind unless `blind=false`; it shows the bill rate, never
+/// the pay rate, the markup or the margin.
+pub async fn get_submittal(
+    state: web::Data<AppState>,
+    caller: AuthUser,
+    ids: web::Path<(String, String)>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let (job_order_id, candidate_id) = (parse_id(&ids.0)?, parse_id(&ids.1)?);
+    let mut q = Query::from_request(&req)?;
+    let blind = q.boolean("blind").unwrap_or(true);
+    q.finish()?;
+    let submittal = service::submittals::prepare(&state, caller.agency_id(), job_order_id, candidate_id, blind).await?;
+    let wants_json = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json") && !accept.contains("application/pdf"));
+    let mut response = HttpResponse::Ok();
+    response.insert_header((header::CACHE_CONTROL, "no-store")).insert_header((header::VARY, "Accept"));
+    if wants_json {
+        return Ok(response.json(&submittal));
+    }
+    let title = format!("Candidate submittal: {}", submittal.candidate);
+    let bytes = crate::pdf::render(&title, &submittal.blocks());
+    Ok(response
+        .content_type("application/pdf")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"submittal-{job_order_id}-{candidate_id}.pdf\""),
+        ))
+        .body(bytes))
 }

@@ -18,9 +18,12 @@ use crate::db::models::skills::{resolve, SkillRef};
 use crate::db::models::{resumes, shortlist};
 use crate::db::{DbConnection, WriteError};
 use crate::domain::job_order::{RoleDraft, SkillNeed};
+use crate::domain::matching::catalog::Catalog;
 use crate::domain::matching::explain;
 use crate::domain::matching::ramp_up::{self, Step, Wait};
-use crate::domain::matching::{self, region_of, Ask, Basis, Criteria, Market, Match, Need, Outcome, Profile, Segment};
+use crate::domain::matching::{
+    self, region_of, Ask, Basis, Criteria, Market, Match, Need, Outcome, Profile, Segment, Signals,
+};
 use crate::domain::money::{self, Markup, MarkupSource, Offer};
 use crate::domain::skills::normalize;
 use crate::domain::validate::FieldError;
@@ -148,6 +151,8 @@ pub struct Found {
     pub ramp_up: Option<RampUpView>,
     /// The candidate's pay priced against the budget at the markup.
     pub offer: Offer,
+    /// Their crossover signals, those typed or read and those the certifications tell.
+    pub signals: Signals,
     pub explanation: String,
     /// The candidate's stage on the job order's shortlist, if they are on it.
     pub shortlist_stage: Option<String>,
@@ -227,6 +232,28 @@ fn resolve_role(conn: &mut DbConnection, agency_id: i64, d: RoleDraft) -> Result
     })
 }
 
+/// A crossover candidate's ramp-up plan, with names; experienced people need none.
+fn named_plan(profile: &Profile, m: &Match, criteria: &Criteria, catalog: &Catalog) -> Option<RampUpView> {
+    if m.segment != Segment::Crossover {
+        return None;
+    }
+    let plan = ramp_up::plan(profile, &criteria.needs, &m.missing, catalog);
+    let names = |ids: &[u32]| ids.iter().map(|&s| catalog.name(s).to_owned()).collect::<Vec<_>>();
+    let named = |s: &Step| NamedStep { name: catalog.name(s.skill).to_owned(), closes: names(&s.closes) };
+    Some(RampUpView {
+        to_learn: names(&plan.to_learn),
+        steps: plan.steps.iter().map(named).collect(),
+        after_placement: plan.after_placement.iter().map(|l| (named(&l.step), l.wait)).collect(),
+        on_the_job: names(&plan.on_the_job),
+        estimated_months: plan.estimated_months,
+    })
+}
+
+/// For each need, the skills that imply it.
+fn implying(criteria: &Criteria, catalog: &Catalog) -> HashMap<u32, Vec<u32>> {
+    criteria.needs.iter().map(|n| (n.skill_id, catalog.implying(n.skill_id))).collect()
+}
+
 /// What ranking produced, owned, so no lock or connection outlives it.
 struct Ranked {
     outcome: Outcome,
@@ -248,23 +275,12 @@ fn rank(fresh: &Fresh, criteria: &Criteria, card_rate: Option<i64>, ask: Ask, ex
     }
     let outcome = matching::rank(profiles, criteria, market, ask);
     let catalog = agency.catalog();
-    let mut plans = HashMap::new();
-    for m in outcome.matches.iter().filter(|m| m.segment == Segment::Crossover) {
-        if let Some(profile) = agency.profile(m.candidate_id) {
-            let plan = ramp_up::plan(profile, &criteria.needs, &m.missing, catalog);
-            let names = |ids: &[u32]| ids.iter().map(|&s| catalog.name(s).to_owned()).collect::<Vec<_>>();
-            let named = |s: &Step| NamedStep { name: catalog.name(s.skill).to_owned(), closes: names(&s.closes) };
-            let view = RampUpView {
-                to_learn: names(&plan.to_learn),
-                steps: plan.steps.iter().map(named).collect(),
-                after_placement: plan.after_placement.iter().map(|l| (named(&l.step), l.wait)).collect(),
-                on_the_job: names(&plan.on_the_job),
-                estimated_months: plan.estimated_months,
-            };
-            plans.insert(m.candidate_id, view);
-        }
-    }
-    let implying = criteria.needs.iter().map(|n| (n.skill_id, catalog.implying(n.skill_id))).collect();
+    let plans = outcome
+        .matches
+        .iter()
+        .filter_map(|m| Some((m.candidate_id, named_plan(agency.profile(m.candidate_id)?, m, criteria, catalog)?)))
+        .collect();
+    let implying = implying(criteria, catalog);
     let profiles = outcome
         .matches
         .iter()
@@ -348,56 +364,104 @@ fn explain_matches(criteria: &Criteria, ranked: Ranked, details: Details) -> (Ou
             continue;
         };
         let extraction = candidate.row.current_resume_id.and_then(|id| extractions.get(&id));
-        let matched = m
-            .matched
-            .iter()
-            .map(|&(need_index, years)| {
-                let need = &criteria.needs[need_index];
-                let held = candidate
-                    .skills
-                    .iter()
-                    .find(|s| s.skill.id == i64::from(need.skill_id))
-                    .or_else(|| {
-                        let implying = implying.get(&need.skill_id)?;
-                        candidate
-                            .skills
-                            .iter()
-                            .find(|s| u32::try_from(s.skill.id).is_ok_and(|id| implying.contains(&id)))
-                    })
-                    .map(|s| s.skill.name.clone());
-                let evidence = held.as_deref().and_then(|name| {
-                    let wanted = normalize(name);
-                    extraction?.skills.iter().find(|f| normalize(&f.name) == wanted).map(|f| f.evidence.clone())
-                });
-                let via = held.filter(|name| normalize(name) != normalize(&need.name));
-                MatchedSkill { need: need_index, years, via, evidence }
-            })
-            .collect();
         let plan = plans.remove(&m.candidate_id);
-        let steps: Vec<String> =
-            plan.as_ref().map(|view| view.steps.iter().map(|s| s.name.clone()).collect()).unwrap_or_default();
-        // Priced from the rates as read with the candidate, so the money shown agrees with itself.
-        let (min, desired) = (candidate.row.min_rate_cents, candidate.row.desired_rate_cents);
-        let offer = money::offer(min, desired, criteria.budget_cents, criteria.markup);
-        let explanation = explain::explain(&explain::Facts {
-            full_name: &candidate.row.full_name,
-            profile,
-            found: m,
-            needs: &criteria.needs,
-            budget_cents: criteria.budget_cents,
-            offer: &offer,
-            ramp_up_months: plan.as_ref().map(|view| view.estimated_months),
-            ramp_up_steps: &steps,
-        });
-        found.push(Found {
-            found: m.clone(),
-            candidate,
-            matched,
-            ramp_up: plan,
-            offer,
-            explanation,
-            shortlist_stage: stages.remove(&m.candidate_id),
-        });
+        let stage = stages.remove(&m.candidate_id);
+        found.push(assemble(criteria, m, profile, candidate, extraction, plan, &implying, stage));
     }
     (outcome, found)
+}
+
+/// One match with everything said about it: the skills that cover each need (with the résumé
+/// line), the money, the plan and the explanation.
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    criteria: &Criteria,
+    m: &Match,
+    profile: &Profile,
+    candidate: Candidate,
+    extraction: Option<&Extraction>,
+    plan: Option<RampUpView>,
+    implying: &HashMap<u32, Vec<u32>>,
+    shortlist_stage: Option<String>,
+) -> Found {
+    let matched = m
+        .matched
+        .iter()
+        .map(|&(need_index, years)| {
+            let need = &criteria.needs[need_index];
+            let held = candidate
+                .skills
+                .iter()
+                .find(|s| s.skill.id == i64::from(need.skill_id))
+                .or_else(|| {
+                    let implying = implying.get(&need.skill_id)?;
+                    candidate.skills.iter().find(|s| u32::try_from(s.skill.id).is_ok_and(|id| implying.contains(&id)))
+                })
+                .map(|s| s.skill.name.clone());
+            let evidence = held.as_deref().and_then(|name| {
+                let wanted = normalize(name);
+                extraction?.skills.iter().find(|f| normalize(&f.name) == wanted).map(|f| f.evidence.clone())
+            });
+            let via = held.filter(|name| normalize(name) != normalize(&need.name));
+            MatchedSkill { need: need_index, years, via, evidence }
+        })
+        .collect();
+    let steps: Vec<String> =
+        plan.as_ref().map(|view| view.steps.iter().map(|s| s.name.clone()).collect()).unwrap_or_default();
+    // Priced from the rates as read with the candidate, so the money shown agrees with itself.
+    let (min, desired) = (candidate.row.min_rate_cents, candidate.row.desired_rate_cents);
+    let offer = money::offer(min, desired, criteria.budget_cents, criteria.markup);
+    let explanation = explain::explain(&explain::Facts {
+        full_name: &candidate.row.full_name,
+        profile,
+        found: m,
+        needs: &criteria.needs,
+        budget_cents: criteria.budget_cents,
+        offer: &offer,
+        ramp_up_months: plan.as_ref().map(|view| view.estimated_months),
+        ramp_up_steps: &steps,
+    });
+    Found {
+        found: m.clone(),
+        candidate,
+        matched,
+        ramp_up: plan,
+        offer,
+        signals: profile.signals,
+        explanation,
+        shortlist_stage,
+    }
+}
+
+/// One candidate against one of the agency's job orders, assessed as a match would assess them
+/// (whatever the rules would exclude them for): what a submittal presents.
+pub async fn one(
+    state: &AppState,
+    agency_id: i64,
+    job_order_id: i64,
+    candidate_id: i64,
+) -> Result<(Role, Found), Error> {
+    let index = state.match_index.clone();
+    let (role, fresh) = state
+        .db(move |conn| -> Result<_, Error> {
+            let role = Role::of_job_order(&job_orders::find(conn, agency_id, job_order_id)?);
+            Ok((role, index.fresh(conn, agency_id)?))
+        })
+        .await?;
+    let criteria = role.criteria();
+    let (m, profile, plan, implying) = {
+        let agency = fresh.read();
+        let profile = agency.profile(candidate_id).cloned().ok_or(WriteError::NotFound)?;
+        let m = matching::assess(&profile, &criteria, &matching::BALANCED_WEIGHTS);
+        let plan = named_plan(&profile, &m, &criteria, agency.catalog());
+        (m, profile, plan, implying(&criteria, agency.catalog()))
+    };
+    let mut details = state
+        .db(move |conn| -> Result<_, Error> { Ok(details(conn, agency_id, Some(job_order_id), &[candidate_id])?) })
+        .await?;
+    let candidate = details.people.remove(&candidate_id).ok_or(WriteError::NotFound)?;
+    let extraction = candidate.row.current_resume_id.and_then(|id| details.extractions.get(&id));
+    let stage = details.stages.remove(&candidate_id);
+    let found = assemble(&criteria, &m, &profile, candidate, extraction, plan, &implying, stage);
+    Ok((role, found))
 }

@@ -20,7 +20,8 @@ fn span(months: i32) -> String {
     }
 }
 
-fn signal_phrase(kind: SignalKind) -> &'static str {
+/// What a crossover signal says of a person, to follow their name: "has a clinical background".
+pub fn signal_phrase(kind: SignalKind) -> &'static str {
     match kind {
         SignalKind::HealthcareTraining => "has completed healthcare training",
         SignalKind::ClinicalVolunteering => "has volunteered in a clinical setting",

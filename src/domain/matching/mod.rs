@@ -520,6 +520,21 @@ fn segment_of(profile: &Profile) -> Segment {
     }
 }
 
+/// One candidate against the criteria, with these weights: the score, its parts, the segment,
+/// and the needs covered and missing. The rules that exclude candidates are not applied.
+pub fn assess(profile: &Profile, criteria: &Criteria, weights: &Weights) -> Match {
+    let parts = Parts::of(profile, fit(profile, &criteria.needs).0, criteria.pay_ceiling());
+    let (matched, missing) = coverage(profile, &criteria.needs);
+    Match {
+        candidate_id: profile.id,
+        score_tenths: (parts.score(weights) * 10.0).round() as i64,
+        parts,
+        segment: segment_of(profile),
+        matched,
+        missing,
+    }
+}
+
 /// Ranks the profiles for the criteria against a market estimate. One pass over the profiles
 /// counts the exclusions and what-if raises and scores the rest; only the returned matches get
 /// their matched and missing skills listed.
@@ -588,21 +603,7 @@ pub fn rank(profiles: &[Profile], criteria: &Criteria, market: Market, ask: Ask)
     }
     scored.truncate(ask.limit);
     scored.sort_unstable_by(order);
-    let matches = scored
-        .into_iter()
-        .map(|(score_tenths, _, index)| {
-            let profile = &profiles[index];
-            let (matched, missing) = coverage(profile, &criteria.needs);
-            Match {
-                candidate_id: profile.id,
-                score_tenths,
-                parts: Parts::of(profile, fit(profile, &criteria.needs).0, ceiling),
-                segment: segment_of(profile),
-                matched,
-                missing,
-            }
-        })
-        .collect();
+    let matches = scored.into_iter().map(|(_, _, index)| assess(&profiles[index], criteria, &weights)).collect();
     Outcome { market, can_afford_experienced, weights, matches, qualified, filtered_out, excluded, what_if }
 }
 
