@@ -2,7 +2,7 @@
 //! and a bill rate (what the client pays the agency) from a start date, with the step-ups
 //! promised (the raise after the ramp-up a crossover candidate was offered).
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::candidate::finish_patch;
@@ -12,6 +12,9 @@ use super::validate::{Check, Date, Invalid};
 
 /// At most this many step-ups.
 pub const MAX_STEP_UPS: usize = 12;
+
+/// The years a placement's dates may fall in (its step-ups' dates stay plain four-digit years).
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=2999;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +53,11 @@ impl PlacementInput {
         let bill = check.int_range("bill_rate_cents", self.bill_rate_cents, 1, super::validate::MAX_CENTS);
         if bill < pay {
             check.fail("bill_rate_cents", "must not be below pay_rate_cents: the agency would pay more than it bills");
+        }
+        for (field, date) in [("start_date", Some(self.start_date)), ("end_date", self.end_date)] {
+            if date.is_some_and(|d| !YEARS.contains(&d.0.year())) {
+                check.fail(field, "must be a day from the year 1900 to 2999");
+            }
         }
         if self.end_date.is_some_and(|end| end < self.start_date) {
             check.fail("end_date", "must not be before start_date");
@@ -182,6 +190,10 @@ mod tests {
         let fields = |i: PlacementInput| i.validate().unwrap_err().0.into_iter().map(|e| e.field).collect::<Vec<_>>();
         assert_eq!(fields(PlacementInput { bill_rate_cents: 4_999, ..input() }), ["bill_rate_cents"]);
         assert_eq!(fields(PlacementInput { end_date: Date::parse("2027-01-30"), ..input() }), ["end_date"]);
+        assert_eq!(
+            fields(PlacementInput { start_date: Date::parse("0999-01-01").unwrap(), ..input() }),
+            ["start_date"]
+        );
         let backwards = vec![
             StepUp { after_months: 6, pay_rate_cents: 5_500, bill_rate_cents: 7_150 },
             StepUp { after_months: 6, pay_rate_cents: 5_400, bill_rate_cents: 5_000 },
