@@ -7,6 +7,9 @@
 #
 # Needs `cargo build --release --bin bridgehire --example loadgen --example naive_match` first.
 # Work files go to ${BENCH_DIR:-/tmp/bh-bench-N}; a database of that size is reused if present.
+# BENCH_MARKUP=<percent> prices the job order at that markup instead of the agency's default
+# (30): BENCH_MARKUP=0 holds candidates to the budget itself, the workload before budgets became
+# bill rates.
 set -euo pipefail
 
 N=${1:?number of candidates}
@@ -56,7 +59,8 @@ TOKEN=$(curl -fsS "$BASE/api/v1/auth/login" -H 'content-type: application/json' 
 auth=(-H "authorization: Bearer $TOKEN" -H 'content-type: application/json')
 CLIENT=$(curl -fsS "$BASE/api/v1/clients" "${auth[@]}" \
     -d '{"name":"Prairie Rural Clinic","sector":"clinic","max_rate_cents":6500}' | json "['id']")
-JOB=$(curl -fsS "$BASE/api/v1/job-orders" "${auth[@]}" -d "{\"client_id\":\"$CLIENT\",\"title\":\"Epic Analyst\",
+MARKUP_FIELD=${BENCH_MARKUP:+\"markup_percent\":$BENCH_MARKUP,}
+JOB=$(curl -fsS "$BASE/api/v1/job-orders" "${auth[@]}" -d "{\"client_id\":\"$CLIENT\",\"title\":\"Epic Analyst\",$MARKUP_FIELD
     \"required_skills\":[{\"name\":\"Epic\",\"weight\":8,\"min_years\":2},{\"name\":\"HL7 v2\",\"weight\":5},{\"name\":\"SQL\",\"weight\":3}],
     \"nice_to_have_skills\":[{\"name\":\"Epic Cadence\",\"weight\":3}],\"remote\":true}" | json "['id']")
 rss() { awk -v k="$1" '$1 == k":" {print $2 / 1024 " MB"}' "/proc/$SERVER/status"; }

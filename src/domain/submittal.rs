@@ -66,7 +66,8 @@ fn contact_details() -> &'static Regex {
             r"(?i)[\w.+-]+@[\w-]+(\.[\w-]+)+",                                // e-mail
             r"|\b(https?://|www\.)\S+|\b[\w-]+\.(com|org|net|io|me|dev)/\S*", // links
             r"|\blinkedin\.com\S*|\bgithub\.com\S*",
-            r"|(\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b", // phone
+            r"|(\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b", // phone (North American)
+            r"|\+\d[\d\s().-]{6,18}\d|\b\d{3}[.-]\d{4}\b",             // international, local
             r"|\b\d{1,6}\s+(\w+\s+){0,3}(street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|way|court|ct|place|pl|parkway|pkwy)\b\.?", // street
         ))
         .expect("the contact pattern compiles")
@@ -216,6 +217,7 @@ mod tests {
             "Epic Cadence build for 3 clinics, 2019-2023"
         );
         assert_eq!(scrub("Visit https://dana.dev/portfolio or www.example.com", &[]), "Visit or");
+        assert_eq!(scrub("Call +44 20 7946 0958 or 555-0100; +1 (918) 555 0100", &[]), "Call or");
     }
 
     #[test]
