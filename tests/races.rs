@@ -389,6 +389,13 @@ async fn two_patches_with_one_if_match_let_exactly_one_win_on_every_versioned_re
     let client_id = client(&app, &s.access, "Prairie Clinic").await;
     let mut trials = Trials::new(TRIALS);
     for trial in 1..=TRIALS {
+        // The agency (one for every trial) is read first: the candidate, shortlist and placement
+        // writes below also write its row (the change number), which must not move its version.
+        let agency = "/api/v1/agency".to_owned();
+        let agency_etag = app.get(&agency, &s.access).await.header("etag").expect("an ETag");
+        // Each trial sets markups no trial set before, so neither PATCH is a no-op.
+        let markups =
+            [json!({"default_markup_percent": 100 + 2 * trial}), json!({"default_markup_percent": 101 + 2 * trial})];
         // Arrange: one record of each kind, at version 1.
         let (card, card_etag) = created(
             &app,
@@ -417,6 +424,7 @@ async fn two_patches_with_one_if_match_let_exactly_one_win_on_every_versioned_re
             (job, job_etag, [json!({"title": "Analyst A"}), json!({"title": "Analyst B"})]),
             (person, person_etag, [json!({"headline": "A"}), json!({"headline": "B"})]),
             (placement, "\"1\"".to_owned(), [json!({"end_date": "2027-06-30"}), json!({"end_date": "2027-12-31"})]),
+            (agency, agency_etag, markups),
         ];
         let mut verdict = Ok(());
         for (path, etag, bodies) in cases {
