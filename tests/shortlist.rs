@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{spawn_app, TestApp, PASSWORD};
+use common::{assert_truthful_plans, spawn_app, TestApp, PASSWORD};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -55,6 +55,7 @@ async fn a_candidate_moves_from_shortlist_to_placement_with_a_history() {
     let one = format!("{list}/{candidate}");
     let matches = app.get(&format!("/api/v1/job-orders/{job}/matches"), &s.access).await.ok(200).clone();
     assert_eq!(matches["matches"][0]["shortlist_stage"], "shortlisted", "a match shows where it stands");
+    assert_truthful_plans(&app, &s.access, &matches).await;
     app.patch(&one, &rita, json!({"stage": "submitted"})).await.ok(200);
     let matches = app.get(&format!("/api/v1/job-orders/{job}/matches"), &s.access).await.ok(200).clone();
     assert_eq!(matches["matches"][0]["shortlist_stage"], "submitted");
