@@ -100,3 +100,19 @@ async fn a_field_with_a_default_may_be_left_out_but_not_sent_as_null() {
     let reply = app.post("/api/v1/candidates", &s.access, json!({"full_name": "A", "tags": null})).await;
     assert_eq!(reply.error_fields(), ["tags"]);
 }
+
+/// Cents written as a whole-number float (`6500.0`, as some JSON libraries print every number)
+/// are read as the integer; a fraction of a cent is refused in plain words.
+#[actix_web::test]
+async fn whole_number_floats_are_cents_and_fractions_are_refused_plainly() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let body = json!({"name": "Prairie Clinic", "max_rate_cents": 6500.0, "markup_percent": 30.0});
+    let client = app.create("/api/v1/clients", &s.access, body).await;
+    assert_eq!((client["max_rate_cents"].as_i64(), client["markup_percent"].as_f64()), (Some(6_500), Some(30.0)));
+    let reply = app.post("/api/v1/clients", &s.access, json!({"name": "Other", "max_rate_cents": 6500.5})).await;
+    reply.problem(422);
+    assert_eq!(reply.error_fields(), ["max_rate_cents"]);
+    let message = reply.body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.starts_with("must be a whole number"), "{message}");
+}

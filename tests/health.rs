@@ -105,3 +105,63 @@ async fn global_skill_count(app: &common::TestApp, token: &str) -> usize {
         }
     }
 }
+
+/// A `default` in a PATCH body's schema makes generated clients send it on every PATCH, resetting
+/// the field: no PATCH schema may have one, at any depth of its own properties.
+#[actix_web::test]
+async fn no_patch_schema_has_a_default() {
+    fn defaults(value: &serde_yaml::Value, at: String, found: &mut Vec<String>) {
+        match value {
+            serde_yaml::Value::Mapping(map) => {
+                for (key, child) in map {
+                    let key = key.as_str().unwrap_or_default();
+                    if key == "default" {
+                        found.push(at.clone());
+                    }
+                    defaults(child, format!("{at}.{key}"), found);
+                }
+            }
+            serde_yaml::Value::Sequence(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    defaults(child, format!("{at}[{i}]"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+    let app = spawn_app().await;
+    let text = app.client.get(format!("{}/openapi.yaml", app.base)).send().await.unwrap().text().await.unwrap();
+    let spec: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let schemas = spec["components"]["schemas"].as_mapping().unwrap();
+    let mut found = Vec::new();
+    let mut patches = 0;
+    for (name, schema) in schemas {
+        let name = name.as_str().unwrap();
+        if name.ends_with("Patch") {
+            patches += 1;
+            defaults(schema, name.to_owned(), &mut found);
+        }
+    }
+    assert!(patches >= 7, "the PATCH schemas are found ({patches})");
+    assert!(found.is_empty(), "defaults in PATCH schemas: {found:?}");
+}
+
+/// An empty search box (`q=`, or only spaces) lists as if there were no `q`, on every list that
+/// takes one.
+#[actix_web::test]
+async fn an_empty_search_is_no_search() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let client = app.create("/api/v1/clients", &s.access, serde_json::json!({"name": "Prairie Clinic"})).await;
+    let body = serde_json::json!({"client_id": client["id"], "title": "Epic Analyst"});
+    app.create("/api/v1/job-orders", &s.access, body).await;
+    app.create("/api/v1/candidates", &s.access, serde_json::json!({"full_name": "Dana Reyes"})).await;
+    for list in ["/api/v1/candidates", "/api/v1/clients", "/api/v1/job-orders", "/api/v1/skills"] {
+        let all = app.get(&format!("{list}?limit=5"), &s.access).await.ok(200).clone();
+        assert!(!all["items"].as_array().unwrap().is_empty(), "{list}");
+        for empty in ["q=", "q=%20%20"] {
+            let reply = app.get(&format!("{list}?limit=5&{empty}"), &s.access).await;
+            assert_eq!(reply.ok(200)["items"], all["items"], "{list}?{empty}");
+        }
+    }
+}

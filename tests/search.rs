@@ -216,7 +216,7 @@ async fn malformed_searches_are_a_400_naming_q() {
         ("epic OR", "after it"),
         ("-- & ...", "no word"),
         (many.as_str(), "at most 20"),
-        (long.as_str(), "1 to 500 characters"),
+        (long.as_str(), "at most 500 characters"),
     ];
     for (q, says) in cases {
         let reply = app.get(&format!("/api/v1/candidates?q={}", encode(q)), &s.access).await;

@@ -70,32 +70,68 @@ pub fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
             return Err(ApiError::validation("body", "must be a JSON object"));
         }
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.inner();
-        let message = inner.to_string();
+    // First the syntax (400), then the shape (422), so a number can be read as people write it.
+    let mut value: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        let message = e.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
-        if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+        let (line, column) = (e.line(), e.column());
+        if message.starts_with("trailing characters") {
             return ApiError::Malformed {
-                detail: format!(
-                    "The body is not valid JSON: {message} at line {} column {}.",
-                    inner.line(),
-                    inner.column()
-                ),
-                errors: vec![FieldError::new(
-                    "body",
-                    format!("{message} at line {} column {}", inner.line(), inner.column()),
-                )],
+                detail: format!("The body is not valid JSON: trailing characters at line {line} column {column}."),
+                errors: vec![FieldError::new("body", "trailing characters after the JSON value")],
             };
         }
-        ApiError::Validation(vec![FieldError::new(field_of(&path, &message), message)])
+        ApiError::Malformed {
+            detail: format!("The body is not valid JSON: {message} at line {line} column {column}."),
+            errors: vec![FieldError::new("body", format!("{message} at line {line} column {column}"))],
+        }
     })?;
-    deserializer.end().map_err(|e| ApiError::Malformed {
-        detail: format!("The body is not valid JSON: trailing characters at line {} column {}.", e.line(), e.column()),
-        errors: vec![FieldError::new("body", "trailing characters after the JSON value")],
-    })?;
-    Ok(value)
+    whole_numbers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let message = error.inner().to_string();
+        ApiError::Validation(vec![FieldError::new(field_of(&path, &message), plain(&message))])
+    })
+}
+
+/// `6500.0` is the whole number 6500: a float without a fraction (within the range a double
+/// holds exactly) becomes an integer, anywhere in the document.
+fn whole_numbers(value: &mut serde_json::Value) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        serde_json::Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() <= EXACT) {
+                *n = serde_json::Number::from(f as i64);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers),
+        serde_json::Value::Object(map) => map.values_mut().for_each(whole_numbers),
+        _ => {}
+    }
+}
+
+/// serde's messages in the words of the API: "invalid type: floating point `6500.5`, expected
+/// i64" is "must be a whole number".
+fn plain(message: &str) -> String {
+    let expected = message.rsplit("expected ").next().unwrap_or_default();
+    let integer = ["i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "usize"].contains(&expected);
+    if message.starts_with("invalid type:") {
+        let wanted = match expected {
+            _ if integer => "a whole number",
+            "a string" => "a string",
+            "a boolean" => "true or false",
+            "a sequence" => "an array",
+            "f64" | "f32" => "a number",
+            e if e.starts_with("struct") || e == "a map" => "an object",
+            _ => return message.to_owned(),
+        };
+        let got = message.trim_start_matches("invalid type: ").split(',').next().unwrap_or_default();
+        return format!("must be {wanted}, not {got}");
+    }
+    if message.starts_with("invalid value: integer") && integer {
+        return "is out of range".to_owned();
+    }
+    message.to_owned()
 }
 
 /// The field a shape error is about: its path, plus the name serde quotes for missing and
@@ -148,6 +184,30 @@ mod tests {
         assert_eq!(field(r#"{"skills":[]}"#), (422, "name".into()));
         assert_eq!(field(r#"{"name":"a","skills":[{"years":1,"extra":2}]}"#), (422, "skills[0].extra".into()));
         assert_eq!(field(r#"[1]"#), (422, "body".into()));
+    }
+
+    fn message(body: &str) -> String {
+        match parse::<Outer>(body.as_bytes()).unwrap_err() {
+            ApiError::Validation(errors) => errors[0].message.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_with_a_point_and_mistakes_are_said_plainly() {
+        let read = parse::<Outer>(br#"{"name":"a","skills":[{"years":6.0},{"years":2e1}]}"#).unwrap();
+        assert_eq!(read.skills.iter().map(|s| s.years).collect::<Vec<_>>(), [6, 20]);
+        assert_eq!(
+            message(r#"{"name":"a","skills":[{"years":6.5}]}"#),
+            "must be a whole number, not floating point `6.5`"
+        );
+        assert_eq!(
+            message(r#"{"name":"a","skills":[{"years":"six"}]}"#),
+            r#"must be a whole number, not string "six""#
+        );
+        assert_eq!(message(r#"{"name":"a","skills":[{"years":99999999999}]}"#), "is out of range");
+        assert_eq!(message(r#"{"name":7,"skills":[]}"#), "must be a string, not integer `7`");
+        assert_eq!(message(r#"{"name":"a","skills":{}}"#), "must be an array, not map");
     }
 
     #[test]

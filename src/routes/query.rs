@@ -52,10 +52,14 @@ impl Query {
         values
     }
 
+    /// A text filter, trimmed. Empty (`q=`, an empty search box) is the same as absent.
     pub fn text(&mut self, name: &str, max: usize) -> Option<String> {
         let value = self.one(name)?.trim().to_owned();
-        if value.is_empty() || value.chars().count() > max || value.contains('\0') {
-            self.fail(name, format!("must be 1 to {max} characters, without NUL characters"));
+        if value.is_empty() {
+            return None;
+        }
+        if value.chars().count() > max || value.contains('\0') {
+            self.fail(name, format!("must be at most {max} characters, without NUL characters"));
             return None;
         }
         Some(value)
