@@ -5,13 +5,10 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
-use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::{from_fn, Next};
-use actix_web::{web, App, HttpMessage, HttpServer};
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{web, App, HttpServer};
 use anyhow::Context;
-use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::config::Settings;
 use crate::credentials::jwt::JwtKeys;
@@ -67,8 +64,8 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
-                .wrap(from_fn(request_id_header))
-                .wrap(TracingLogger::default())
+                .wrap(from_fn(crate::telemetry::head_as_get))
+                .wrap(from_fn(crate::telemetry::request_log))
                 .configure(routes::configure)
                 .default_service(web::to(routes::not_found))
         })
@@ -124,26 +121,4 @@ fn warm_match_index(state: web::Data<AppState>) {
             Err(error) => tracing::warn!(%error, "match index not preloaded; it loads on the first match instead"),
         }
     });
-}
-
-const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
-
-/// Echoes the caller's `X-Request-Id` (when it is a sane token) or the one generated for the
-/// request's log span, so a client can quote it when reporting a problem.
-async fn request_id_header(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let given = req
-        .headers()
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
-        .map(str::to_owned);
-    let generated = req.extensions().get::<RequestId>().map(|id| id.to_string());
-    let mut response = next.call(req).await?;
-    if let Some(value) = given.or(generated).and_then(|v| HeaderValue::from_str(&v).ok()) {
-        response.headers_mut().insert(REQUEST_ID, value);
-    }
-    Ok(response)
 }

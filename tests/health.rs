@@ -68,7 +68,7 @@ async fn a_wrong_method_is_a_405_problem_with_allow() {
     let app = spawn_app().await;
     let reply = app.request(Method::PUT, "/api/v1/candidates", None, None, &[]).await;
     reply.problem(405);
-    assert_eq!(reply.header("allow").as_deref(), Some("GET, POST"));
+    assert_eq!(reply.header("allow").as_deref(), Some("GET, HEAD, POST"));
 }
 
 #[actix_web::test]

@@ -55,6 +55,7 @@ async fn authenticate(state: web::Data<AppState>, token: Result<String, ApiError
     if user.disabled || user.token_version != claims.ver {
         return Err(rejected());
     }
+    crate::telemetry::record_caller(agency_id, user_id);
     Ok(AuthUser { user })
 }
 

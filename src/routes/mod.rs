@@ -26,177 +26,169 @@ use crate::error::ApiError;
 
 /// The route table. Each resource answers 405 with `Allow` for methods it does not serve.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/openapi.yaml").route(web::get().to(health::openapi)).default_service(only("GET")))
-        .service(web::resource("/healthz").route(web::get().to(health::healthz)).default_service(only("GET")))
-        .service(web::resource("/readyz").route(web::get().to(health::readyz)).default_service(only("GET")))
-        .service(
-            web::scope("/api/v1")
-                .service(
-                    web::resource("/auth/signup").route(web::post().to(auth::signup)).default_service(only("POST")),
-                )
-                .service(web::resource("/auth/login").route(web::post().to(auth::login)).default_service(only("POST")))
-                .service(
-                    web::resource("/auth/refresh").route(web::post().to(auth::refresh)).default_service(only("POST")),
-                )
-                .service(
-                    web::resource("/auth/logout").route(web::post().to(auth::logout)).default_service(only("POST")),
-                )
-                .service(web::resource("/me").route(web::get().to(auth::me)).default_service(only("GET")))
-                .service(
-                    web::resource("/agency")
-                        .route(web::get().to(agency::get_agency))
-                        .route(web::patch().to(agency::update_agency))
-                        .default_service(only("GET, PATCH")),
-                )
-                .service(
-                    web::resource("/me/password")
-                        .route(web::put().to(auth::change_password))
-                        .default_service(only("PUT")),
-                )
-                .service(
-                    web::resource("/users")
-                        .route(web::get().to(users::list_users))
-                        .route(web::post().to(users::create_user))
-                        .default_service(only("GET, POST")),
-                )
-                .service(
-                    web::resource("/users/{id}")
-                        .route(web::get().to(users::get_user))
-                        .route(web::patch().to(users::update_user))
-                        .default_service(only("GET, PATCH")),
-                )
-                .service(
-                    web::resource("/skills")
-                        .route(web::get().to(skills::list_skills))
-                        .route(web::post().to(skills::create_skill))
-                        .default_service(only("GET, POST")),
-                )
-                .service(
-                    web::resource("/skills/{id}").route(web::get().to(skills::get_skill)).default_service(only("GET")),
-                )
-                .service(
-                    web::resource("/candidates")
-                        .route(web::get().to(candidates::list_candidates))
-                        .route(web::post().to(candidates::create_candidate))
-                        .default_service(only("GET, POST")),
-                )
-                .service(
-                    web::resource("/candidates/{id}")
-                        .route(web::get().to(candidates::get_candidate))
-                        .route(web::patch().to(candidates::update_candidate))
-                        .route(web::delete().to(candidates::delete_candidate))
-                        .default_service(only("GET, PATCH, DELETE")),
-                )
-                .service(
-                    web::resource("/candidates/{id}/resumes")
-                        .route(web::get().to(resumes::list_resumes))
-                        .route(web::post().to(resumes::attach_resume))
-                        .default_service(only("GET, POST")),
-                )
-                .service(
-                    web::resource("/candidates/{id}/json-resume")
-                        .route(web::get().to(resumes::export_json_resume))
-                        .default_service(only("GET")),
-                )
-                .service(
-                    web::resource("/resumes")
-                        .route(web::post().to(resumes::upload_resume))
-                        .default_service(only("POST")),
-                )
-                .service(
-                    web::resource("/resumes/{id}")
-                        .route(web::get().to(resumes::get_resume))
-                        .default_service(only("GET")),
-                )
-                .service(
-                    web::resource("/resumes/{id}/file")
-                        .route(web::get().to(resumes::get_resume_file))
-                        .default_service(only("GET")),
-                )
-                .service(
-                    web::resource("/resumes/{id}/reparse")
-                        .route(web::post().to(resumes::reparse_resume))
-                        .default_service(only("POST")),
-                )
-                .service(
-                    web::resource("/clients")
-                        .route(web::get().to(clients::list_clients))
-                        .route(web::post().to(clients::create_client))
-                        .default_service(only("GET, POST")),
-                )
-                .service(
-                    web::resource("/clients/{id}")
-                        .route(web::get().to(clients::get_client))
-                        .route(web::patch().to(clients::update_client))
-                        .route(web::delete().to(clients::delete_client))
-                        .default_service(only("GET, PATCH, DELETE")),
-                )
-                .service(
-                    web::resource("/job-orders")
-                        .route(web::get().to(job_orders::list_job_orders))
-                        .route(web::post().to(job_orders::create_job_order))
-                        .default_service(only("GET, POST")),
-                )
-                .service(
-                    web::resource("/job-orders/{id}")
-                        .route(web::get().to(job_orders::get_job_order))
-                        .route(web::patch().to(job_orders::update_job_order))
-                        .route(web::delete().to(job_orders::delete_job_order))
-                        .default_service(only("GET, PATCH, DELETE")),
-                )
-                .service(
-                    web::resource("/job-orders/{id}/matches")
-                        .route(web::get().to(matches::job_order_matches))
-                        .default_service(only("GET")),
-                )
-                .service(
-                    web::resource("/job-orders/{id}/shortlist")
-                        .route(web::get().to(shortlist::list_shortlist))
-                        .route(web::post().to(shortlist::add_to_shortlist))
-                        .default_service(only("GET, POST")),
-                )
-                .service(
-                    web::resource("/job-orders/{id}/shortlist/{candidate_id}")
-                        .route(web::get().to(shortlist::get_shortlisted))
-                        .route(web::patch().to(shortlist::move_shortlisted))
-                        .route(web::delete().to(shortlist::remove_shortlisted))
-                        .default_service(only("GET, PATCH, DELETE")),
-                )
-                .service(
-                    web::resource("/job-orders/{id}/shortlist/{candidate_id}/submittal")
-                        .route(web::get().to(shortlist::get_submittal))
-                        .default_service(only("GET")),
-                )
-                .service(
-                    web::resource("/placements")
-                        .route(web::get().to(placements::list_placements))
-                        .default_service(only("GET")),
-                )
-                .service(
-                    web::resource("/placements/{id}")
-                        .route(web::get().to(placements::get_placement))
-                        .route(web::patch().to(placements::update_placement))
-                        .default_service(only("GET, PATCH")),
-                )
-                .service(
-                    web::resource("/rate-card")
-                        .route(web::get().to(rate_card::list_entries))
-                        .route(web::post().to(rate_card::create_entry))
-                        .default_service(only("GET, POST")),
-                )
-                .service(
-                    web::resource("/rate-card/{id}")
-                        .route(web::get().to(rate_card::get_entry))
-                        .route(web::patch().to(rate_card::update_entry))
-                        .route(web::delete().to(rate_card::delete_entry))
-                        .default_service(only("GET, PATCH, DELETE")),
-                )
-                .service(
-                    web::resource("/matches")
-                        .route(web::post().to(matches::adhoc_matches))
-                        .default_service(only("POST")),
-                ),
-        );
+    cfg.service(
+        web::resource("/openapi.yaml").route(web::get().to(health::openapi)).default_service(only("GET, HEAD")),
+    )
+    .service(web::resource("/healthz").route(web::get().to(health::healthz)).default_service(only("GET, HEAD")))
+    .service(web::resource("/readyz").route(web::get().to(health::readyz)).default_service(only("GET, HEAD")))
+    .service(
+        web::scope("/api/v1")
+            .service(web::resource("/auth/signup").route(web::post().to(auth::signup)).default_service(only("POST")))
+            .service(web::resource("/auth/login").route(web::post().to(auth::login)).default_service(only("POST")))
+            .service(web::resource("/auth/refresh").route(web::post().to(auth::refresh)).default_service(only("POST")))
+            .service(web::resource("/auth/logout").route(web::post().to(auth::logout)).default_service(only("POST")))
+            .service(web::resource("/me").route(web::get().to(auth::me)).default_service(only("GET, HEAD")))
+            .service(
+                web::resource("/agency")
+                    .route(web::get().to(agency::get_agency))
+                    .route(web::patch().to(agency::update_agency))
+                    .default_service(only("GET, HEAD, PATCH")),
+            )
+            .service(
+                web::resource("/me/password").route(web::put().to(auth::change_password)).default_service(only("PUT")),
+            )
+            .service(
+                web::resource("/users")
+                    .route(web::get().to(users::list_users))
+                    .route(web::post().to(users::create_user))
+                    .default_service(only("GET, HEAD, POST")),
+            )
+            .service(
+                web::resource("/users/{id}")
+                    .route(web::get().to(users::get_user))
+                    .route(web::patch().to(users::update_user))
+                    .default_service(only("GET, HEAD, PATCH")),
+            )
+            .service(
+                web::resource("/skills")
+                    .route(web::get().to(skills::list_skills))
+                    .route(web::post().to(skills::create_skill))
+                    .default_service(only("GET, HEAD, POST")),
+            )
+            .service(
+                web::resource("/skills/{id}")
+                    .route(web::get().to(skills::get_skill))
+                    .default_service(only("GET, HEAD")),
+            )
+            .service(
+                web::resource("/candidates")
+                    .route(web::get().to(candidates::list_candidates))
+                    .route(web::post().to(candidates::create_candidate))
+                    .default_service(only("GET, HEAD, POST")),
+            )
+            .service(
+                web::resource("/candidates/{id}")
+                    .route(web::get().to(candidates::get_candidate))
+                    .route(web::patch().to(candidates::update_candidate))
+                    .route(web::delete().to(candidates::delete_candidate))
+                    .default_service(only("GET, HEAD, PATCH, DELETE")),
+            )
+            .service(
+                web::resource("/candidates/{id}/resumes")
+                    .route(web::get().to(resumes::list_resumes))
+                    .route(web::post().to(resumes::attach_resume))
+                    .default_service(only("GET, HEAD, POST")),
+            )
+            .service(
+                web::resource("/candidates/{id}/json-resume")
+                    .route(web::get().to(resumes::export_json_resume))
+                    .default_service(only("GET, HEAD")),
+            )
+            .service(
+                web::resource("/resumes").route(web::post().to(resumes::upload_resume)).default_service(only("POST")),
+            )
+            .service(
+                web::resource("/resumes/{id}")
+                    .route(web::get().to(resumes::get_resume))
+                    .default_service(only("GET, HEAD")),
+            )
+            .service(
+                web::resource("/resumes/{id}/file")
+                    .route(web::get().to(resumes::get_resume_file))
+                    .default_service(only("GET, HEAD")),
+            )
+            .service(
+                web::resource("/resumes/{id}/reparse")
+                    .route(web::post().to(resumes::reparse_resume))
+                    .default_service(only("POST")),
+            )
+            .service(
+                web::resource("/clients")
+                    .route(web::get().to(clients::list_clients))
+                    .route(web::post().to(clients::create_client))
+                    .default_service(only("GET, HEAD, POST")),
+            )
+            .service(
+                web::resource("/clients/{id}")
+                    .route(web::get().to(clients::get_client))
+                    .route(web::patch().to(clients::update_client))
+                    .route(web::delete().to(clients::delete_client))
+                    .default_service(only("GET, HEAD, PATCH, DELETE")),
+            )
+            .service(
+                web::resource("/job-orders")
+                    .route(web::get().to(job_orders::list_job_orders))
+                    .route(web::post().to(job_orders::create_job_order))
+                    .default_service(only("GET, HEAD, POST")),
+            )
+            .service(
+                web::resource("/job-orders/{id}")
+                    .route(web::get().to(job_orders::get_job_order))
+                    .route(web::patch().to(job_orders::update_job_order))
+                    .route(web::delete().to(job_orders::delete_job_order))
+                    .default_service(only("GET, HEAD, PATCH, DELETE")),
+            )
+            .service(
+                web::resource("/job-orders/{id}/matches")
+                    .route(web::get().to(matches::job_order_matches))
+                    .default_service(only("GET, HEAD")),
+            )
+            .service(
+                web::resource("/job-orders/{id}/shortlist")
+                    .route(web::get().to(shortlist::list_shortlist))
+                    .route(web::post().to(shortlist::add_to_shortlist))
+                    .default_service(only("GET, HEAD, POST")),
+            )
+            .service(
+                web::resource("/job-orders/{id}/shortlist/{candidate_id}")
+                    .route(web::get().to(shortlist::get_shortlisted))
+                    .route(web::patch().to(shortlist::move_shortlisted))
+                    .route(web::delete().to(shortlist::remove_shortlisted))
+                    .default_service(only("GET, HEAD, PATCH, DELETE")),
+            )
+            .service(
+                web::resource("/job-orders/{id}/shortlist/{candidate_id}/submittal")
+                    .route(web::get().to(shortlist::get_submittal))
+                    .default_service(only("GET, HEAD")),
+            )
+            .service(
+                web::resource("/placements")
+                    .route(web::get().to(placements::list_placements))
+                    .default_service(only("GET, HEAD")),
+            )
+            .service(
+                web::resource("/placements/{id}")
+                    .route(web::get().to(placements::get_placement))
+                    .route(web::patch().to(placements::update_placement))
+                    .default_service(only("GET, HEAD, PATCH")),
+            )
+            .service(
+                web::resource("/rate-card")
+                    .route(web::get().to(rate_card::list_entries))
+                    .route(web::post().to(rate_card::create_entry))
+                    .default_service(only("GET, HEAD, POST")),
+            )
+            .service(
+                web::resource("/rate-card/{id}")
+                    .route(web::get().to(rate_card::get_entry))
+                    .route(web::patch().to(rate_card::update_entry))
+                    .route(web::delete().to(rate_card::delete_entry))
+                    .default_service(only("GET, HEAD, PATCH, DELETE")),
+            )
+            .service(
+                web::resource("/matches").route(web::post().to(matches::adhoc_matches)).default_service(only("POST")),
+            ),
+    );
 }
 
 fn only(allow: &'static str) -> actix_web::Route {
