@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs the README's tour, exactly as written, against a fresh release binary with zero
-# configuration (its own working directory, so a new ./data and a generated signing key).
+# configuration, in a fresh directory laid out like a checkout (examples/ and
+# target/release/bridgehire), so ./data and the signing key are new.
 #
 #   bash .ci/readme-tour.sh [path/to/bridgehire]     (default: ${CARGO_TARGET_DIR:-target}/release/bridgehire)
 #
-# The ```sh blocks under "## A short tour" and "## Matching" run in order in one shell, with
-# BASE pointed at the test server. Every curl that does not print its own status (-w) fails on
-# an HTTP error, so a tour step that stops working fails the run. The blocks of the other
-# sections need files of the reader's (résumés) and are not run.
+# Every ```sh block of README.md runs, in order, in one shell, with BASE pointed at the test
+# server; ```bash blocks (building, testing, CI) are not part of the tour. Every curl that does
+# not print its own status (-w) fails on an HTTP error, and any failing command fails the run,
+# so a tour step that stops working fails CI.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,6 +36,10 @@ cleanup() {
 trap cleanup EXIT
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# A checkout as the reader has it: the sample résumés and the release binary.
+mkdir -p "$WORK/target/release"
+ln -s "$ROOT/examples" "$WORK/examples"
+ln -s "$BIN" "$WORK/target/release/bridgehire"
 (cd "$WORK" && env -u DATABASE_URL -u JWT_SECRET BIND_ADDRESS="127.0.0.1:$PORT" "$BIN" >"$WORK/server.log" 2>&1) &
 SERVER_PID=$!
 for _ in $(seq 1 300); do
@@ -42,15 +47,13 @@ for _ in $(seq 1 300); do
     sleep 0.2
 done
 
-# The tour's shell blocks, with BASE at the test server.
+# The README's sh blocks, with BASE at the test server.
 python3 - "$ROOT/README.md" "$PORT" >"$WORK/tour.sh" <<'PY'
 import re, sys
 readme, port = sys.argv[1], sys.argv[2]
-section, block, out = None, None, []
+block, out = None, []
 for line in open(readme, encoding="utf-8"):
-    if block is None and line.startswith("## "):
-        section = line[3:].strip()
-    if block is None and line.startswith("```sh") and section in ("A short tour", "Matching"):
+    if block is None and line.rstrip() == "```sh":
         block = []
     elif block is not None and line.startswith("```"):
         out.append("".join(block))
