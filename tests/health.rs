@@ -52,6 +52,7 @@ async fn the_contract_is_served_and_names_every_route() {
         "/healthz",
         "/readyz",
         "/openapi.yaml",
+        "/docs/",
     ] {
         assert!(!spec["paths"][path].is_null(), "openapi.yaml lacks {path}");
     }
@@ -164,4 +165,27 @@ async fn an_empty_search_is_no_search() {
             assert_eq!(reply.ok(200)["items"], all["items"], "{list}?{empty}");
         }
     }
+}
+
+/// The interactive documentation is served by the binary itself, offline, and reads this
+/// service's contract.
+#[actix_web::test]
+async fn docs_are_served_from_the_binary_and_read_the_contract() {
+    let app = spawn_app().await;
+    let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let root = no_redirect.get(format!("{}/docs", app.base)).send().await.unwrap();
+    assert_eq!(root.status(), 308);
+    assert_eq!(root.headers()["location"], "/docs/");
+    let page = app.client.get(format!("{}/docs/", app.base)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(page.text().await.unwrap().contains("swagger-ui"));
+    let init = app.client.get(format!("{}/docs/swagger-initializer.js", app.base)).send().await.unwrap();
+    assert_eq!(init.status(), 200);
+    assert!(init.text().await.unwrap().contains("/openapi.yaml"), "the page reads this service's contract");
+    for asset in ["swagger-ui.css", "swagger-ui-bundle.js"] {
+        let reply = app.client.get(format!("{}/docs/{asset}", app.base)).send().await.unwrap();
+        assert_eq!(reply.status(), 200, "{asset}");
+    }
+    app.request(Method::GET, "/docs/no-such-file.js", None, None, &[]).await.problem(404);
 }

@@ -4,6 +4,7 @@ pub mod agency;
 pub mod auth;
 pub mod candidates;
 pub mod clients;
+pub mod docs;
 pub mod health;
 pub mod job_orders;
 pub mod json;
@@ -29,6 +30,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/openapi.yaml").route(web::get().to(health::openapi)).default_service(only("GET, HEAD")),
     )
+    .service(web::resource("/docs").route(web::get().to(docs::docs_root)).default_service(only("GET, HEAD")))
+    .service(web::resource("/docs/{tail:.*}").route(web::get().to(docs::docs_file)).default_service(only("GET, HEAD")))
     .service(web::resource("/healthz").route(web::get().to(health::healthz)).default_service(only("GET, HEAD")))
     .service(web::resource("/readyz").route(web::get().to(health::readyz)).default_service(only("GET, HEAD")))
     .service(
