@@ -11,12 +11,13 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::dates::{self, Span, YearMonth};
+use super::names;
 use super::skills::{clean_line, SkillMatcher};
 use crate::domain::candidate::{mentions_healthcare_training, SignalKind};
 use crate::domain::skills::Category;
 
 /// Bumped whenever the rules change, so stored extractions can be re-run.
-pub const EXTRACTOR_VERSION: &str = "1";
+pub const EXTRACTOR_VERSION: &str = "2";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Evidence {
@@ -172,6 +173,11 @@ fn heading(line: &str) -> Option<Section> {
         (&["projects", "publications", "awards", "interests", "references", "languages", "activities"], Section::Other),
     ];
     table.iter().find(|(names, _)| names.contains(&words.as_str())).map(|(_, s)| *s)
+}
+
+/// Whether `line` is a section heading the extractor knows ("Work History", "SKILLS").
+pub(super) fn is_section_heading(line: &str) -> bool {
+    heading(line).is_some()
 }
 
 fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
@@ -643,7 +649,6 @@ fn contact(lines: &[Line], out: &mut Extraction, evidence: &dyn Fn(&Line) -> Evi
     let email = re(&EMAIL, r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}");
     let phone = re(&PHONE, r"(?:\+?1[\s.\-]?)?\(?\b\d{3}\)?[\s.\-]?\d{3}[\s.\-]\d{4}\b");
     let place = re(&PLACE, r"\b([A-Z][A-Za-z.'\-]+(?: [A-Z][A-Za-z.'\-]+){0,3}),\s*([A-Z]{2})\b");
-    const STATES: &str = "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR";
     for line in lines.iter().take(40) {
         if out.email.is_none() {
             if let Some(m) = email.find(&line.text) {
@@ -658,24 +663,14 @@ fn contact(lines: &[Line], out: &mut Extraction, evidence: &dyn Fn(&Line) -> Evi
     }
     for line in lines.iter().take(12) {
         if out.location.is_none() && line.section == Section::Top {
-            if let Some(c) = place.captures_iter(&line.text).find(|c| STATES.split(' ').any(|s| s == &c[2])) {
+            if let Some(c) = place.captures_iter(&line.text).find(|c| names::STATE_CODES.contains(&&c[2])) {
                 out.location = Some(Field { value: format!("{}, {}", &c[1], &c[2]), evidence: evidence(line) });
             }
         }
     }
-    for line in lines.iter().take(6) {
-        let candidate = line.text.split([',', '|', '•']).next().unwrap_or_default().trim();
-        let words: Vec<&str> = candidate.split_whitespace().collect();
-        let looks_like_name = (2..=4).contains(&words.len())
-            && words
-                .iter()
-                .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase()) && !w.chars().any(|c| c.is_ascii_digit()))
-            && !candidate.contains('@')
-            && heading(candidate).is_none();
-        if looks_like_name {
-            out.name = Some(Field { value: candidate.to_owned(), evidence: evidence(line) });
-            break;
-        }
+    let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+    if let Some((i, value)) = names::find(&texts, out.email.as_ref().map(|e| e.value.as_str())) {
+        out.name = Some(Field { value, evidence: evidence(&lines[i]) });
     }
 }
 
@@ -800,6 +795,34 @@ Free clinic volunteer, Tulsa Community Health, 2020 – 2022
         assert!(kinds.contains(&SignalKind::HealthcareTraining), "{kinds:?}");
         assert!(kinds.contains(&SignalKind::LowerRateOk), "{kinds:?}");
         assert!(kinds.contains(&SignalKind::ClinicalVolunteering), "{kinds:?}");
+    }
+
+    #[test]
+    fn the_name_is_read_past_headings_places_and_employers() {
+        let x = read("CORE SKILLS\nEpic Cadence · HL7 v2\nSalt Lake City, UT\nNorthstar Health IT Staffing, LLC\nDANA REYES, RN\nNetwork Administrator\ndana.reyes@example.org\n");
+        let name = x.name.unwrap();
+        assert_eq!(name.value, "Dana Reyes");
+        assert_eq!((name.evidence.line, name.evidence.text.as_str()), (5, "DANA REYES, RN"));
+    }
+
+    #[test]
+    fn a_name_below_a_sidebar_needs_the_email_to_agree() {
+        let sidebar =
+            "CONTACT\nOmaha, NE\n(402) 555-0155\nEMAIL\nCORE SKILLS\n– DICOM\n– Epic Radiant\nCREDENTIALS\n– CIIP\n";
+        let agreeing = format!(
+            "{}Rebecca Thornbury\nPACS Administrator\n",
+            sidebar.replace("EMAIL", "rthornbury@imaging-it.example")
+        );
+        assert_eq!(read(&agreeing).name.unwrap().value, "Rebecca Thornbury");
+        let unrelated =
+            format!("{}Rebecca Thornbury\nPACS Administrator\n", sidebar.replace("EMAIL", "jobs@imaging-it.example"));
+        assert_eq!(read(&unrelated).name, None, "no name rather than a guess");
+    }
+
+    #[test]
+    fn no_line_that_qualifies_gives_no_name() {
+        let x = read("SUMMARY\nSystems Administrator\nTucson, AZ\nPima Valley Medical Center\n");
+        assert_eq!(x.name, None);
     }
 
     #[test]

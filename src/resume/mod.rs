@@ -7,6 +7,7 @@ pub mod extract;
 pub mod format;
 pub mod intake;
 pub mod json_resume;
+pub mod names;
 pub mod sandbox;
 pub mod skills;
 pub mod text;
