@@ -147,3 +147,49 @@ async fn another_agencys_job_order_is_not_found_on_every_method() {
     app.patch(&own_path, &ours.access, json!({"client_id": their_client["id"]})).await.problem(422);
     assert_eq!(app.get(&path, &theirs.access).await.ok(200)["title"], "Epic Cadence Analyst");
 }
+
+/// A mistyped skill on a job order is a 422 with the closest names, and creates nothing; the
+/// agency's own vocabulary is kept when the request says so.
+#[actix_web::test]
+async fn an_unknown_skill_is_refused_with_suggestions_unless_custom_skills_are_asked_for() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let client = app.create("/api/v1/clients", &s.access, json!({"name": "Prairie Clinic"})).await;
+    let body = |extra: Value| {
+        let mut body = json!({
+            "client_id": client["id"], "title": "Scheduling analyst",
+            "required_skills": [{"name": "Epic Cadance"}, {"name": "SQL"}],
+            "nice_to_have_skills": [{"name": "Qwertyuiop Suite"}]
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let reply = app.post("/api/v1/job-orders", &s.access, body(json!({}))).await;
+    reply.problem(422);
+    assert_eq!(reply.error_fields(), ["required_skills[0].name", "nice_to_have_skills[0].name"]);
+    let typo = reply.body["errors"][0]["message"].as_str().unwrap();
+    assert!(typo.contains("did you mean \"Epic Cadence\""), "{typo}");
+    assert!(typo.contains("create_custom_skills"), "{typo}");
+    let nonsense = reply.body["errors"][1]["message"].as_str().unwrap();
+    assert!(!nonsense.contains("did you mean"), "no suggestion for what resembles nothing: {nonsense}");
+    let own = app.get("/api/v1/skills?scope=agency", &s.access).await.ok(200).clone();
+    assert_eq!(own["items"], json!([]), "a refused job order creates no skill");
+    assert_eq!(app.get("/api/v1/job-orders", &s.access).await.ok(200)["items"], json!([]));
+
+    let made = app.create("/api/v1/job-orders", &s.access, body(json!({"create_custom_skills": true}))).await;
+    assert_eq!(made["required_skills"][0]["name"], "Epic Cadance");
+    let own = app.get("/api/v1/skills?scope=agency", &s.access).await.ok(200).clone();
+    assert_eq!(own["items"].as_array().unwrap().len(), 2, "{own}");
+
+    // A PATCH follows the same rule; the flag alone changes nothing.
+    let path = format!("/api/v1/job-orders/{}", made["id"].as_str().unwrap());
+    let reply = app.patch(&path, &s.access, json!({"required_skills": [{"name": "Epik"}]})).await;
+    reply.problem(422);
+    assert_eq!(reply.error_fields(), ["required_skills[0].name"]);
+    let same = app.patch(&path, &s.access, json!({"create_custom_skills": true})).await.ok(200).clone();
+    assert_eq!(same["version"], made["version"], "the flag is not part of the job order");
+    let fixed = app.patch(&path, &s.access, json!({"required_skills": [{"name": "Epic Cadence"}]})).await;
+    assert_eq!(fixed.ok(200)["required_skills"][0]["name"], "Epic Cadence");
+}

@@ -390,7 +390,7 @@ async fn bad_match_requests_are_refused_and_write_nothing() {
     let app = spawn_app().await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
     let job = job_order(&app, &s.access, 7_800, json!({})).await;
-    let skills_before = app.get("/api/v1/skills?own=true", &s.access).await.ok(200).clone();
+    let skills_before = app.get("/api/v1/skills?scope=agency", &s.access).await.ok(200).clone();
     let cases = [
         (json!({"required_skills": [{"name": "Underwater Basket Weaving"}]}), 422, "required_skills[0].name"),
         (json!({"required_skills": []}), 422, "required_skills"),
@@ -422,7 +422,11 @@ async fn bad_match_requests_are_refused_and_write_nothing() {
     }
     app.get("/api/v1/job-orders/999999/matches", &s.access).await.problem(404);
     app.get("/api/v1/job-orders/not-an-id/matches", &s.access).await.problem(404);
-    assert_eq!(app.get("/api/v1/skills?own=true", &s.access).await.ok(200), &skills_before, "no skill was invented");
+    assert_eq!(
+        app.get("/api/v1/skills?scope=agency", &s.access).await.ok(200),
+        &skills_before,
+        "no skill was invented"
+    );
 }
 
 #[actix_web::test]

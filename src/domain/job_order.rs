@@ -74,6 +74,21 @@ pub struct JobOrderInput {
     /// agency's default).
     #[serde(default)]
     pub markup_percent: Option<f64>,
+    /// Skill names nobody knows become the agency's own skills (else they are a 422 with
+    /// suggestions, so a typo does not make a permanent skill).
+    #[serde(default, deserialize_with = "non_null")]
+    pub create_custom_skills: Option<bool>,
+}
+
+/// Whether skill names nobody knows become the agency's own skills: a property of the request,
+/// not of the job order. Any two are equal, so it never makes a change on its own.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NewSkills(pub bool);
+
+impl PartialEq for NewSkills {
+    fn eq(&self, _: &NewSkills) -> bool {
+        true
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +105,7 @@ pub struct JobOrderDraft {
     pub duration_months: Option<i32>,
     pub status: Status,
     pub markup: Option<Markup>,
+    pub new_skills: NewSkills,
 }
 
 fn needs(check: &mut Check, field: &str, list: Vec<SkillNeed>) -> Vec<SkillNeed> {
@@ -152,6 +168,7 @@ impl JobOrderInput {
             duration_months: check.opt_int_range("duration_months", self.duration_months, 1, 120),
             status: self.status.unwrap_or(Status::Open),
             markup: check.markup("markup_percent", self.markup_percent),
+            new_skills: NewSkills(self.create_custom_skills.unwrap_or(false)),
         };
         check.finish(draft)
     }
@@ -238,6 +255,8 @@ pub struct JobOrderPatch {
     pub status: Option<Option<Status>>,
     #[serde(default, deserialize_with = "present")]
     pub markup_percent: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "non_null")]
+    pub create_custom_skills: Option<bool>,
 }
 
 impl JobOrderPatch {
@@ -260,6 +279,7 @@ impl JobOrderPatch {
             duration_months: nullable(c.duration_months, self.duration_months),
             status: Some(required(c.status, self.status, "status", &mut nulls)),
             markup_percent: nullable(c.markup.map(Markup::percent), self.markup_percent),
+            create_custom_skills: self.create_custom_skills,
         };
         finish_patch(merged.validate(), nulls)
     }

@@ -12,6 +12,30 @@ pub fn normalize(name: &str) -> String {
 
 pub const MAX_NAME: usize = 100;
 
+/// Up to three skill names closest to `name` among `vocabulary` (normalised name or alias, the
+/// skill's canonical name), best first: what a recruiter who typed `name` most likely meant.
+/// Similarity is Jaro-Winkler on the normalised forms, at least 0.85, so "epic cadance" finds
+/// Epic Cadence and "qwerty" finds nothing.
+pub fn closest(name: &str, vocabulary: &[(String, String)]) -> Vec<String> {
+    let wanted = normalize(name);
+    let mut scored: Vec<(f64, &str)> = vocabulary
+        .iter()
+        .map(|(norm, canonical)| (strsim::jaro_winkler(&wanted, norm), canonical.as_str()))
+        .filter(|(score, _)| *score >= 0.85)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let mut out: Vec<String> = Vec::new();
+    for (_, canonical) in scored {
+        if out.len() == 3 {
+            break;
+        }
+        if !out.iter().any(|n| n == canonical) {
+            out.push(canonical.to_owned());
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {

@@ -3,13 +3,14 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::skills::{filter_ids, first_repeat, names_by_id, resolve_or_create, SkillRef};
+use super::skills::{filter_ids, first_repeat, names_by_id, resolve_or_create, unknown_names, SkillRef};
 use super::{contains_pattern, finish_page, lock_checked, lost, now, search_text, PageRequest, Versioned};
 use crate::db::schema::{agencies, clients, job_order_skills, job_orders};
 use crate::db::{lock, with_backend, write_tx, DbConnection, Lock, Table, WriteError};
 use crate::domain::job_order::{JobOrderDraft, JobOrderPatch, SkillNeed, Status};
 use crate::domain::money::{effective_markup, Markup, MarkupSource};
 use crate::domain::patch::IfMatch;
+use crate::domain::validate::FieldError;
 use crate::domain::Stored;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -91,6 +92,7 @@ impl JobOrder {
             duration_months: self.row.duration_months,
             status: self.status(),
             markup: self.markup(),
+            new_skills: Default::default(),
         }
     }
 }
@@ -128,6 +130,19 @@ fn resolve_skills(conn: &mut DbConnection, agency_id: i64, d: &JobOrderDraft) ->
             format!("is the same skill as one listed before ({})", skill.name),
         ));
     }
+    if !d.new_skills.0 {
+        let unknown = unknown_names(conn, agency_id, &names)?;
+        if !unknown.is_empty() {
+            let required = d.required_skills.len();
+            let field = |i: usize| match i < required {
+                true => format!("required_skills[{i}].name"),
+                false => format!("nice_to_have_skills[{}].name", i - required),
+            };
+            return Err(WriteError::Invalid(
+                unknown.into_iter().map(|(i, closest)| FieldError::new(field(i), unknown_skill(&closest))).collect(),
+            ));
+        }
+    }
     let refs = resolve_or_create(conn, agency_id, &names)?;
     Ok(refs
         .into_iter()
@@ -139,6 +154,17 @@ fn resolve_skills(conn: &mut DbConnection, agency_id: i64, d: &JobOrderDraft) ->
             min_years: need.min_years,
         })
         .collect())
+}
+
+/// Why an unknown skill name is refused, with the closest names the agency can use.
+fn unknown_skill(closest: &[String]) -> String {
+    let quoted: Vec<String> = closest.iter().map(|n| format!("\"{n}\"")).collect();
+    let hint = match quoted.as_slice() {
+        [] => "is not a known skill or alias (see GET /api/v1/skills).".to_owned(),
+        [one] => format!("is not a known skill or alias; did you mean {one}?"),
+        [init @ .., last] => format!("is not a known skill or alias; did you mean {} or {last}?", init.join(", ")),
+    };
+    format!("{hint} To add it as the agency's own skill, send \"create_custom_skills\": true.")
 }
 
 /// Replaces the job order's skill rows.

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use super::{contains_pattern, finish_page, json_list, now, to_json, PageRequest};
 use crate::db::schema::{skill_aliases, skills};
 use crate::db::{lock_scope, with_backend, write_tx, DbConnection, Scope, WriteError};
-use crate::domain::skills::{normalize, Category, CertStatus, Certification, NewSkill, Pathway};
+use crate::domain::skills::{closest, normalize, Category, CertStatus, Certification, NewSkill, Pathway};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = skills)]
@@ -171,6 +171,26 @@ pub fn first_repeat(
 pub fn filter_ids(conn: &mut DbConnection, agency_id: i64, names: &[String]) -> QueryResult<Option<Vec<i64>>> {
     let known = resolve(conn, agency_id, names)?;
     Ok(names.iter().map(|n| known.get(&normalize(n)).map(|s| s.id)).collect())
+}
+
+/// The names (by index) that no skill the agency can see is called, each with up to three
+/// closest names it could have meant, best first.
+pub fn unknown_names(
+    conn: &mut DbConnection,
+    agency_id: i64,
+    names: &[String],
+) -> QueryResult<Vec<(usize, Vec<String>)>> {
+    let known = resolve(conn, agency_id, names)?;
+    let unknown: Vec<usize> = (0..names.len()).filter(|&i| !known.contains_key(&normalize(&names[i]))).collect();
+    if unknown.is_empty() {
+        return Ok(Vec::new());
+    }
+    let vocabulary: Vec<(String, String)> = skill_aliases::table
+        .inner_join(skills::table)
+        .filter(skill_aliases::scope.eq(0).or(skill_aliases::scope.eq(agency_id)))
+        .select((skill_aliases::norm, skills::name))
+        .load(conn)?;
+    Ok(unknown.into_iter().map(|i| (i, closest(&names[i], &vocabulary))).collect())
 }
 
 /// Resolves every name, creating an agency skill of category `custom` for a name nobody knows:
