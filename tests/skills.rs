@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::spawn_app;
+use common::{spawn_app, PASSWORD};
 use serde_json::json;
 
 #[actix_web::test]
@@ -68,4 +68,39 @@ async fn a_skill_whose_name_or_alias_is_taken_is_409_with_the_existing_id() {
     assert!(reply.body["existing_id"].is_string());
     app.post("/api/v1/skills", &s.access, json!({"name": "  "})).await.problem(422);
     app.post("/api/v1/skills", &s.access, json!({"name": "X", "category": "magic"})).await.problem(422);
+}
+
+/// An admin deletes an agency skill nothing uses; one in use, or one of the curated taxonomy,
+/// stays (409); a recruiter may not (403); another agency's is not found (404).
+#[actix_web::test]
+async fn an_unused_agency_skill_is_deleted_by_an_admin() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let person = json!({"full_name": "Dana Reyes", "skills": [{"name": "Zebra Printer Wrangling"}]});
+    let dana = app.create("/api/v1/candidates", &s.access, person).await;
+    let own = app.get("/api/v1/skills?scope=agency", &s.access).await.ok(200).clone();
+    let id = own["items"][0]["id"].as_str().unwrap().to_owned();
+    let path = format!("/api/v1/skills/{id}");
+
+    let in_use = app.delete(&path, &s.access).await;
+    assert!(in_use.problem(409)["detail"].as_str().unwrap().contains("1 candidate skill"), "{}", in_use.body);
+
+    let invite = json!({"name": "Rita", "email": "rita@lakeside.example", "password": PASSWORD, "role": "recruiter"});
+    app.post("/api/v1/users", &s.access, invite).await.ok(201);
+    let login = app.public_post("/api/v1/auth/login", json!({"email": "rita@lakeside.example", "password": PASSWORD}));
+    let rita = login.await.ok(200)["access_token"].as_str().unwrap().to_owned();
+    app.delete(&path, &rita).await.problem(403);
+
+    let other = app.signup("Elsewhere", "eve@elsewhere.example").await;
+    app.delete(&path, &other.access).await.problem(404);
+
+    let epic = app.get("/api/v1/skills?q=epic%20cadence&scope=global", &s.access).await.ok(200).clone();
+    let global = format!("/api/v1/skills/{}", epic["items"][0]["id"].as_str().unwrap());
+    app.delete(&global, &s.access).await.problem(409);
+
+    let dana_path = format!("/api/v1/candidates/{}", dana["id"].as_str().unwrap());
+    app.patch(&dana_path, &s.access, json!({"skills": []})).await.ok(200);
+    app.delete(&path, &s.access).await.ok(204);
+    app.get(&path, &s.access).await.problem(404);
+    assert_eq!(app.get("/api/v1/skills?scope=agency", &s.access).await.ok(200)["items"], json!([]));
 }

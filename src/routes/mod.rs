@@ -71,7 +71,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(
                 web::resource("/skills/{id}")
                     .route(web::get().to(skills::get_skill))
-                    .default_service(only("GET, HEAD")),
+                    .route(web::delete().to(skills::delete_skill))
+                    .default_service(only("GET, HEAD, DELETE")),
             )
             .service(
                 web::resource("/candidates")

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::json::ApiJson;
 use super::query::Query;
 use super::{parse_id, ts, Page};
-use crate::auth::AuthUser;
+use crate::auth::{AdminUser, AuthUser};
 use crate::db::models::skills::{self, Skill, SkillFilter};
 use crate::domain::skills::{Category, SkillInput};
 use crate::error::ApiError;
@@ -102,4 +102,15 @@ pub async fn create_skill(
     Ok(HttpResponse::Created()
         .insert_header((actix_web::http::header::LOCATION, format!("/api/v1/skills/{}", skill.id)))
         .json(SkillView::from(&skill)))
+}
+
+/// Admins only: deletes one of the agency's own skills that nothing uses.
+pub async fn delete_skill(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
+    state.db(move |conn| Ok::<_, ApiError>(skills::delete(conn, agency_id, id)?)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::{contains_pattern, finish_page, json_list, now, to_json, PageRequest};
-use crate::db::schema::{skill_aliases, skills};
+use crate::db::schema::{candidate_skills, job_order_skills, rate_card_entries, skill_aliases, skills};
 use crate::db::{lock_scope, with_backend, write_tx, DbConnection, Scope, WriteError};
 use crate::domain::skills::{closest, normalize, Category, CertStatus, Certification, NewSkill, Pathway};
 
@@ -269,4 +269,37 @@ pub fn names_by_id(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<
     let rows: Vec<(i64, String, String)> =
         skills::table.filter(skills::id.eq_any(ids)).select((skills::id, skills::name, skills::category)).load(conn)?;
     Ok(rows.into_iter().map(|(id, name, category)| (id, SkillRef { id, name, category })).collect())
+}
+
+/// Deletes one of the agency's own skills that nothing uses (no candidate, job order or rate card
+/// entry names it): a mistake is undone without leaving a dangling reference. A skill of the
+/// curated taxonomy is not the agency's to delete (409). A write that starts using the skill at
+/// the same moment makes the delete fail on its reference (409), never half-done.
+pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64) -> Result<(), WriteError> {
+    write_tx(conn, |conn| {
+        lock_scope(conn, Scope::Skills, agency_id)?;
+        let skill = find(conn, agency_id, id)?;
+        if skill.agency_id.is_none() {
+            return Err(WriteError::conflict(format!(
+                "\"{}\" is a skill of the curated taxonomy; only the agency's own skills can be deleted.",
+                skill.name
+            )));
+        }
+        let on_candidates: i64 =
+            candidate_skills::table.filter(candidate_skills::skill_id.eq(id)).count().get_result(conn)?;
+        let on_job_orders: i64 =
+            job_order_skills::table.filter(job_order_skills::skill_id.eq(id)).count().get_result(conn)?;
+        let on_rate_card: i64 =
+            rate_card_entries::table.filter(rate_card_entries::skill_id.eq(id)).count().get_result(conn)?;
+        if on_candidates + on_job_orders + on_rate_card > 0 {
+            return Err(WriteError::conflict(format!(
+                "\"{}\" is in use: {on_candidates} candidate skill(s), {on_job_orders} job order skill(s), \
+                 {on_rate_card} rate card entr(ies) name it. Change those first.",
+                skill.name
+            )));
+        }
+        diesel::delete(skills::table.filter(skills::id.eq(id)).filter(skills::agency_id.eq(agency_id)))
+            .execute(conn)?;
+        Ok(())
+    })
 }
