@@ -12,40 +12,13 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
-[[ $TARGET_DIR == /* ]] || TARGET_DIR="$ROOT/$TARGET_DIR"
-BIN="${1:-$TARGET_DIR/release/bridgehire}"
-[[ $BIN == /* ]] || BIN="$PWD/$BIN"
-[[ -x $BIN ]] || { echo "error: $BIN is not an executable; run 'cargo build --release' first" >&2; exit 1; }
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/bridgehire-tour.XXXXXX")
-SERVER_PID=""
-cleanup() {
-    local rc=$?
-    if [[ -n $SERVER_PID ]]; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    if [[ $rc -ne 0 ]]; then
-        echo "----- server log -----"
-        tail -n 40 "$WORK/server.log" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-    exit "$rc"
-}
-trap cleanup EXIT
-
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# shellcheck source=.ci/fresh-server.sh
+source "$ROOT/.ci/fresh-server.sh" "$@"
 # A checkout as the reader has it: the sample résumés and the release binary.
 mkdir -p "$WORK/target/release"
 ln -s "$ROOT/examples" "$WORK/examples"
 ln -s "$BIN" "$WORK/target/release/bridgehire"
-(cd "$WORK" && env -u DATABASE_URL -u JWT_SECRET BIND_ADDRESS="127.0.0.1:$PORT" "$BIN" >"$WORK/server.log" 2>&1) &
-SERVER_PID=$!
-for _ in $(seq 1 300); do
-    curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break
-    sleep 0.2
-done
+start_fresh_server
 
 # The README's sh blocks, with BASE at the test server.
 python3 - "$ROOT/README.md" "$PORT" >"$WORK/tour.sh" <<'PY'

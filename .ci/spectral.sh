@@ -18,3 +18,4 @@ if [[ ! -x $BIN ]] || [[ $("$BIN" --version 2>/dev/null) != "$SPECTRAL_VERSION" 
     npm install --prefix "$PREFIX" --no-audit --no-fund --silent "@stoplight/spectral-cli@$SPECTRAL_VERSION"
 fi
 "$BIN" lint "$ROOT/openapi.yaml" --ruleset "$ROOT/.ci/spectral.yaml" --fail-severity error --format text
+echo # Spectral ends its last line without a newline
