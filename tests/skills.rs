@@ -104,3 +104,63 @@ async fn an_unused_agency_skill_is_deleted_by_an_admin() {
     app.get(&path, &s.access).await.problem(404);
     assert_eq!(app.get("/api/v1/skills?scope=agency", &s.access).await.ok(200)["items"], json!([]));
 }
+
+/// A mistyped agency skill is merged into the taxonomy skill it meant: candidates and job orders
+/// name the target from then on (a new version each, and matching sees it), the old spelling
+/// resolves to the target, and the mistaken skill is gone.
+#[actix_web::test]
+async fn an_agency_skill_merges_into_the_skill_it_meant() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let typo =
+        json!({"full_name": "Dana Reyes", "skills": [{"name": "Epic Cadance", "years": 3}], "min_rate_cents": 4000});
+    let dana = app.create("/api/v1/candidates", &s.access, typo).await;
+    let both =
+        json!({"full_name": "Sam Okafor", "skills": [{"name": "Epic Cadance"}, {"name": "Epic Cadence", "years": 2}]});
+    let sam = app.create("/api/v1/candidates", &s.access, both).await;
+    let client = app.create("/api/v1/clients", &s.access, json!({"name": "Prairie Clinic"})).await;
+    let role = json!({"client_id": client["id"], "title": "Scheduling analyst", "remote": true,
+                      "required_skills": [{"name": "Epic Cadance"}], "create_custom_skills": true});
+    let job = app.create("/api/v1/job-orders", &s.access, role).await;
+    let own = app.get("/api/v1/skills?scope=agency", &s.access).await.ok(200).clone();
+    let typo_id = own["items"][0]["id"].as_str().unwrap().to_owned();
+    let merge = format!("/api/v1/skills/{typo_id}/merge");
+
+    app.post(&merge, &s.access, json!({"into": "Nonexistent Skill"})).await.problem(422);
+    let other = app.signup("Elsewhere", "eve@elsewhere.example").await;
+    app.post(&merge, &other.access, json!({"into": "Epic Cadence"})).await.problem(404);
+
+    let target = app.post(&merge, &s.access, json!({"into": "epic cadence"})).await.ok(200).clone();
+    assert_eq!(target["name"], "Epic Cadence");
+    app.get(&format!("/api/v1/skills/{typo_id}"), &s.access).await.problem(404);
+    assert_eq!(app.get("/api/v1/skills?scope=agency", &s.access).await.ok(200)["items"], json!([]));
+
+    let get = |path: String| {
+        let app = &app;
+        let token = s.access.clone();
+        async move { app.get(&path, &token).await.ok(200).clone() }
+    };
+    let dana_now = get(format!("/api/v1/candidates/{}", dana["id"].as_str().unwrap())).await;
+    assert_eq!(dana_now["skills"][0]["name"], "Epic Cadence");
+    assert_eq!(dana_now["skills"][0]["years"], 3, "the claim keeps its years");
+    assert_eq!(dana_now["version"], 2, "a new version");
+    let sam_now = get(format!("/api/v1/candidates/{}", sam["id"].as_str().unwrap())).await;
+    let names: Vec<&str> = sam_now["skills"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Epic Cadence"], "one entry when both were held");
+    let job_now = get(format!("/api/v1/job-orders/{}", job["id"].as_str().unwrap())).await;
+    assert_eq!(job_now["required_skills"][0]["name"], "Epic Cadence");
+
+    // Matching sees the merged skill, and the old spelling now means the taxonomy skill.
+    let matches = get(format!("/api/v1/job-orders/{}/matches", job["id"].as_str().unwrap())).await;
+    assert_eq!(matches["total_matches"], 1, "Dana matches (Sam has no rate): {matches}");
+    assert_eq!(matches["matches"][0]["matched_skills"][0]["name"], "Epic Cadence");
+    assert_eq!(matches["excluded"]["missing_required_skills"], 0, "Sam holds it too");
+    let again = json!({"full_name": "Pat Doe", "skills": [{"name": "Epic Cadance"}]});
+    let pat = app.create("/api/v1/candidates", &s.access, again).await;
+    assert_eq!(pat["skills"][0]["name"], "Epic Cadence");
+    assert_eq!(app.get("/api/v1/skills?scope=agency", &s.access).await.ok(200)["items"], json!([]));
+
+    // A curated skill is not the agency's to merge away.
+    let global = format!("/api/v1/skills/{}/merge", target["id"].as_str().unwrap());
+    app.post(&global, &s.access, json!({"into": "Epic"})).await.problem(409);
+}

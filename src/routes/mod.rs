@@ -75,6 +75,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .default_service(only("GET, HEAD, DELETE")),
             )
             .service(
+                web::resource("/skills/{id}/merge")
+                    .route(web::post().to(skills::merge_skill))
+                    .default_service(only("POST")),
+            )
+            .service(
                 web::resource("/candidates")
                     .route(web::get().to(candidates::list_candidates))
                     .route(web::post().to(candidates::create_candidate))

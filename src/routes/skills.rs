@@ -114,3 +114,27 @@ pub async fn delete_skill(
     state.db(move |conn| Ok::<_, ApiError>(skills::delete(conn, agency_id, id)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+/// What a skill is merged into.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeInto {
+    into: String,
+}
+
+/// Admins only: merges one of the agency's own skills into another skill, everywhere.
+pub async fn merge_skill(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    id: web::Path<String>,
+    body: super::json::ApiJson<MergeInto>,
+) -> Result<HttpResponse, ApiError> {
+    let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
+    let into = body.into_inner().into.trim().to_owned();
+    if into.is_empty() || into.chars().count() > crate::domain::skills::MAX_NAME {
+        return Err(ApiError::validation("into", "must be a skill name or alias of 1 to 100 characters"));
+    }
+    let target =
+        state.db(move |conn| Ok::<_, ApiError>(crate::service::skills::merge(conn, agency_id, id, &into)?)).await?;
+    Ok(HttpResponse::Ok().json(SkillView::from(&target)))
+}

@@ -8,6 +8,7 @@ pub mod matching;
 pub mod resumes;
 pub mod sessions;
 pub mod shortlist;
+pub mod skills;
 pub mod submittals;
 pub mod users;
 

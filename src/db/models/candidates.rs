@@ -361,6 +361,18 @@ pub fn find_by_email(conn: &mut DbConnection, agency_id: i64, email: &str) -> Qu
     Ok(rows.into_iter().find(|(_, e)| e.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(email))).map(|(id, _)| id))
 }
 
+/// The agency's candidates that hold this skill, by id.
+pub fn holding(conn: &mut DbConnection, agency_id: i64, skill_id: i64) -> QueryResult<Vec<i64>> {
+    candidate_skills::table
+        .inner_join(candidates::table)
+        .filter(candidates::agency_id.eq(agency_id))
+        .filter(candidate_skills::skill_id.eq(skill_id))
+        .select(candidates::id)
+        .order(candidates::id)
+        .distinct()
+        .load(conn)
+}
+
 pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<Candidate> {
     let row = candidates::table
         .filter(candidates::id.eq(id))

@@ -258,6 +258,18 @@ fn joined() -> diesel::dsl::InnerJoin<job_orders::table, diesel::dsl::InnerJoin<
     job_orders::table.inner_join(clients::table.inner_join(agencies::table))
 }
 
+/// The agency's job orders that name this skill (required or nice to have), by id.
+pub fn naming(conn: &mut DbConnection, agency_id: i64, skill_id: i64) -> QueryResult<Vec<i64>> {
+    job_order_skills::table
+        .inner_join(job_orders::table)
+        .filter(job_orders::agency_id.eq(agency_id))
+        .filter(job_order_skills::skill_id.eq(skill_id))
+        .select(job_orders::id)
+        .order(job_orders::id)
+        .distinct()
+        .load(conn)
+}
+
 pub fn find(conn: &mut DbConnection, agency_id: i64, id: i64) -> QueryResult<JobOrder> {
     let found: Joined = joined()
         .filter(job_orders::id.eq(id))

@@ -255,3 +255,25 @@ pub fn applicable(
         None => Ok(None),
     }
 }
+
+/// Moves the agency's rate card entry for skill `from` (if any) to skill `to`; 409 when `to`
+/// already has one (one entry per skill).
+pub fn repoint(conn: &mut DbConnection, agency_id: i64, from: i64, to: i64) -> Result<(), WriteError> {
+    let taken: i64 = entries::table
+        .filter(entries::agency_id.eq(agency_id))
+        .filter(entries::skill_id.eq(to))
+        .count()
+        .get_result(conn)?;
+    let moving: i64 = entries::table
+        .filter(entries::agency_id.eq(agency_id))
+        .filter(entries::skill_id.eq(from))
+        .count()
+        .get_result(conn)?;
+    if taken > 0 && moving > 0 {
+        return Err(WriteError::conflict("Both skills have a rate card entry; delete one of them before merging."));
+    }
+    diesel::update(entries::table.filter(entries::agency_id.eq(agency_id)).filter(entries::skill_id.eq(from)))
+        .set(entries::skill_id.eq(to))
+        .execute(conn)?;
+    Ok(())
+}

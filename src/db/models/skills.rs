@@ -303,3 +303,15 @@ pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64) -> Result<(), Wr
         Ok(())
     })
 }
+
+/// Makes the agency's names of skill `from` its aliases of skill `to`, then deletes `from`
+/// (nothing may name it any more).
+pub fn fold_into(conn: &mut DbConnection, agency_id: i64, from: i64, to: i64) -> QueryResult<()> {
+    diesel::update(
+        skill_aliases::table.filter(skill_aliases::scope.eq(agency_id)).filter(skill_aliases::skill_id.eq(from)),
+    )
+    .set(skill_aliases::skill_id.eq(to))
+    .execute(conn)?;
+    diesel::delete(skills::table.filter(skills::id.eq(from)).filter(skills::agency_id.eq(agency_id))).execute(conn)?;
+    Ok(())
+}
