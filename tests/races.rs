@@ -688,6 +688,111 @@ async fn two_candidates_introducing_the_same_new_skill_at_once_share_one_skill()
     trials.assert_all_passed();
 }
 
+/// Merging an agency skill while a candidate holding it is patched with the version read before:
+/// one order or the other, never both half-applied. Either the merge went first (the PATCH then
+/// names a stale version: 412) or the PATCH did (the merge then rewrites its result); either
+/// way no candidate names the merged skill, it is gone, and the target is held once.
+#[actix_web::test]
+async fn merging_a_skill_while_its_holder_is_patched_leaves_no_trace_of_it() {
+    let app = parallel_app(&[]).await;
+    let s = admin(&app, "Merge", 0).await;
+    let mut trials = Trials::new(TRIALS);
+    for trial in 1..=TRIALS {
+        // Arrange: a mistyped skill, new in each trial, held by a new candidate.
+        let typo = format!("Epik Cadance {trial:03}");
+        let person = json!({"full_name": format!("Kim Trial {trial}"), "skills": [{"name": typo}]});
+        let (person, etag) = created(&app, "/api/v1/candidates", &s.access, person).await;
+        let skill = app.get(&format!("{person}"), &s.access).await.ok(200)["skills"][0]["skill_id"].clone();
+        let merge = format!("/api/v1/skills/{}/merge", skill.as_str().unwrap());
+        let change = json!({"headline": "Scheduling analyst", "skills": [{"name": typo}, {"name": "SQL"}]});
+        // Act
+        let replies = race(
+            &app,
+            vec![
+                post(&merge, &s.access, json!({"into": "Epic Cadence"})),
+                patch(&person, &s.access, change).if_match(&etag),
+            ],
+        )
+        .await;
+        // Assert
+        let verdict = async {
+            no_server_error(&replies)?;
+            let (merged, patched) = (status(&replies[0]), status(&replies[1]));
+            ensure!(
+                merged == 200 && (patched == 200 || patched == 412),
+                "expected the merge 200 and the PATCH 200 or 412; saw {}",
+                seen(&replies)
+            );
+            let now = app.get(&person, &s.access).await.ok(200).clone();
+            let names: Vec<&str> =
+                now["skills"].as_array().unwrap().iter().filter_map(|k| k["name"].as_str()).collect();
+            ensure!(
+                names.iter().filter(|n| **n == "Epic Cadence").count() == 1 && !names.contains(&typo.as_str()),
+                "the candidate holds {names:?}"
+            );
+            let gone = app.get(&format!("/api/v1/skills/{}", skill.as_str().unwrap()), &s.access).await;
+            ensure!(status(&gone) == 404, "the merged skill answers {}", brief(&gone));
+            Ok::<(), String>(())
+        }
+        .await;
+        trials.record(trial, verdict);
+    }
+    trials.assert_all_passed();
+}
+
+/// Deleting an unused agency skill while a candidate starts using it: the delete is refused
+/// (409) because the candidate got there first, or the delete wins and the candidate's write
+/// either makes the name a skill again (200) or, having resolved the name just before the
+/// delete committed, loses on its reference (409, nothing written). Never a 500, and the
+/// candidate never holds a skill that does not exist.
+#[actix_web::test]
+async fn deleting_a_skill_while_a_candidate_takes_it_up_never_leaves_a_dangling_skill() {
+    let app = parallel_app(&[]).await;
+    let s = admin(&app, "Delete Skill", 0).await;
+    let mut trials = Trials::new(TRIALS);
+    for trial in 1..=TRIALS {
+        // Arrange: an agency skill nobody holds any more.
+        let name = format!("Quillmark{trial:03}");
+        let first = json!({"full_name": "Lee One", "skills": [{"name": name}]});
+        let (holder, _) = created(&app, "/api/v1/candidates", &s.access, first).await;
+        let skill = app.get(&holder, &s.access).await.ok(200)["skills"][0]["skill_id"].as_str().unwrap().to_owned();
+        app.patch(&holder, &s.access, json!({"skills": []})).await.ok(200);
+        let (taker, _) = created(&app, "/api/v1/candidates", &s.access, json!({"full_name": "Lee Two"})).await;
+        // Act
+        let replies = race(
+            &app,
+            vec![
+                delete(&format!("/api/v1/skills/{skill}"), &s.access),
+                patch(&taker, &s.access, json!({"skills": [{"name": name}]})),
+            ],
+        )
+        .await;
+        // Assert
+        let verdict = async {
+            no_server_error(&replies)?;
+            let (deleted, took) = (status(&replies[0]), status(&replies[1]));
+            ensure!(
+                (deleted == 409 && took == 200) || (deleted == 204 && (took == 200 || took == 409)),
+                "expected the DELETE 409 and the PATCH 200, or the DELETE 204 and the PATCH 200 or 409; saw {}",
+                seen(&replies)
+            );
+            let now = app.get(&taker, &s.access).await.ok(200).clone();
+            if took == 409 {
+                ensure!(now["skills"] == json!([]), "a refused PATCH wrote skills: {}", now["skills"]);
+                return Ok(());
+            }
+            let held = now["skills"][0]["skill_id"].as_str().unwrap_or_default().to_owned();
+            let exists = app.get(&format!("/api/v1/skills/{held}"), &s.access).await;
+            ensure!(status(&exists) == 200, "the candidate holds skill {held}, which answers {}", brief(&exists));
+            ensure!(now["skills"][0]["name"] == name.as_str(), "the candidate holds {}", now["skills"]);
+            Ok::<(), String>(())
+        }
+        .await;
+        trials.record(trial, verdict);
+    }
+    trials.assert_all_passed();
+}
+
 // ---------------------------------------------------------------------------------------------
 // The login throttle
 // ---------------------------------------------------------------------------------------------
