@@ -702,7 +702,7 @@ async fn merging_a_skill_while_its_holder_is_patched_leaves_no_trace_of_it() {
         let typo = format!("Epik Cadance {trial:03}");
         let person = json!({"full_name": format!("Kim Trial {trial}"), "skills": [{"name": typo}]});
         let (person, etag) = created(&app, "/api/v1/candidates", &s.access, person).await;
-        let skill = app.get(&format!("{person}"), &s.access).await.ok(200)["skills"][0]["skill_id"].clone();
+        let skill = app.get(&person, &s.access).await.ok(200)["skills"][0]["skill_id"].clone();
         let merge = format!("/api/v1/skills/{}/merge", skill.as_str().unwrap());
         let change = json!({"headline": "Scheduling analyst", "skills": [{"name": typo}, {"name": "SQL"}]});
         // Act
