@@ -5,7 +5,6 @@ use super::Error;
 use crate::db::models::skills::{self, Skill};
 use crate::db::models::{candidates, job_orders, rate_card, Versioned};
 use crate::db::{lock, lock_scope, search, write_tx, DbConnection, Lock, Scope, Table, WriteError};
-use crate::domain::job_order::SkillNeed;
 use crate::domain::skills::normalize;
 
 /// Merges the agency skill `source_id` into the skill `into` names (by name or alias): every
@@ -34,10 +33,8 @@ pub fn merge(conn: &mut DbConnection, agency_id: i64, source_id: i64, into: &str
             lock(conn, Table::Candidates, agency_id, id, Lock::Update)?;
             let current = candidates::find(conn, agency_id, id)?;
             let mut draft = current.to_draft();
-            let names: Vec<&mut String> = draft.skills.iter_mut().map(|c| &mut c.name).collect();
-            if rename(names, &source.name, &target.name) {
-                draft.skills.retain(|c| c.name != source.name);
-            }
+            let holds_target = draft.skills.iter().any(|c| c.name == target.name);
+            replace(&mut draft.skills, |c| &mut c.name, &source.name, &target.name, holds_target);
             let saved = candidates::write(conn, &current, &draft, current.row.current_resume_id)?;
             search::refresh(conn, agency_id, saved.row.id)?;
         }
@@ -48,7 +45,7 @@ pub fn merge(conn: &mut DbConnection, agency_id: i64, source_id: i64, into: &str
             let holds_target =
                 draft.required_skills.iter().chain(&draft.nice_to_have_skills).any(|n| n.name == target.name);
             for list in [&mut draft.required_skills, &mut draft.nice_to_have_skills] {
-                rename_needs(list, &source.name, &target.name, holds_target);
+                replace(list, |n| &mut n.name, &source.name, &target.name, holds_target);
             }
             current.store(conn, &draft)?;
         }
@@ -58,24 +55,12 @@ pub fn merge(conn: &mut DbConnection, agency_id: i64, source_id: i64, into: &str
     })
 }
 
-/// Renames `from` to `to` in place unless `to` is already there; answers whether it was (the
-/// caller then drops `from`).
-fn rename(names: Vec<&mut String>, from: &str, to: &str) -> bool {
-    let has_target = names.iter().any(|n| n.as_str() == to);
-    if !has_target {
-        for name in names {
-            if name == from {
-                *name = to.to_owned();
-            }
-        }
-    }
-    has_target
-}
-
-fn rename_needs(list: &mut Vec<SkillNeed>, from: &str, to: &str, holds_target: bool) {
+/// Names `to` wherever `list` names `from`; or, when the record already names `to`
+/// (`holds_target`), drops `from`, so the target is named once.
+fn replace<T>(list: &mut Vec<T>, name: impl Fn(&mut T) -> &mut String, from: &str, to: &str, holds_target: bool) {
     if holds_target {
-        list.retain(|n| n.name != from);
+        list.retain_mut(|item| name(item) != from);
     } else {
-        list.iter_mut().filter(|n| n.name == from).for_each(|n| n.name = to.to_owned());
+        list.iter_mut().map(name).filter(|n| *n == from).for_each(|n| *n = to.to_owned());
     }
 }
