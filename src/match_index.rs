@@ -27,6 +27,8 @@ pub struct AgencyIndex {
     /// Sorted by id.
     profiles: Vec<Profile>,
     catalog: Catalog,
+    /// What the catalog was built from: the highest skill id and the agency's last skill change.
+    catalog_stamp: Option<(i64, i64)>,
 }
 
 impl AgencyIndex {
@@ -61,8 +63,10 @@ impl AgencyIndex {
         let since = self.seq;
         read_snapshot(conn, |conn| {
             let seq = changes::current(conn, agency_id)?;
-            if profiles::latest_skill_id(conn, agency_id)? != self.catalog.max_id {
+            let stamp = (profiles::latest_skill_id(conn, agency_id)?, changes::skills_seq(conn, agency_id)?);
+            if self.catalog_stamp != Some(stamp) {
                 self.catalog = Catalog::build(profiles::skills(conn, agency_id)?);
+                self.catalog_stamp = Some(stamp);
             }
             // Applied a chunk at a time, so a first load holds one chunk of rows at most.
             profiles::changed_since(conn, agency_id, since, |chunk| {

@@ -196,6 +196,7 @@ async fn a_well_funded_hospital_sees_experienced_people_lead() {
 async fn ties_go_to_the_newest_and_people_without_skills_or_data_are_counted() {
     let app = spawn_app().await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    app.clear_rate_card(&s.access).await;
     let job = job_order(&app, &s.access, 7_800, json!({})).await;
 
     let empty = matches(&app, &s.access, &job, "").await;
@@ -245,6 +246,7 @@ async fn ties_go_to_the_newest_and_people_without_skills_or_data_are_counted() {
 async fn the_rate_card_answers_when_the_agencys_data_is_thin() {
     let app = spawn_app().await;
     let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    app.clear_rate_card(&s.access).await;
     for id in &experienced(&app, &s.access).await[2..] {
         app.delete(&format!("/api/v1/candidates/{id}"), &s.access).await.ok(204);
     }

@@ -793,6 +793,60 @@ async fn deleting_a_skill_while_a_candidate_takes_it_up_never_leaves_a_dangling_
     trials.assert_all_passed();
 }
 
+/// Two admins rename two different agency skills to the same new name at once: one wins (200),
+/// the other is told the name is taken (409); the name means exactly one skill, and each holder
+/// holds the skill it held.
+#[actix_web::test]
+async fn two_skills_renamed_to_one_name_at_once_leave_one_skill_with_it() {
+    let app = parallel_app(&[]).await;
+    let s = admin(&app, "Rename", 0).await;
+    let mut trials = Trials::new(TRIALS);
+    for trial in 1..=TRIALS {
+        // Arrange: two agency skills, each held by a candidate, new in each trial.
+        let (one, two, wanted) =
+            (format!("Tallyweb{trial:03}"), format!("Tally Web{trial:03}x"), format!("TallyWeb Pro {trial:03}"));
+        let mut skills = Vec::new();
+        for name in [&one, &two] {
+            let body = json!({"full_name": format!("Holder of {name}"), "skills": [{"name": name}]});
+            let (holder, _) = created(&app, "/api/v1/candidates", &s.access, body).await;
+            let id = app.get(&holder, &s.access).await.ok(200)["skills"][0]["skill_id"].as_str().unwrap().to_owned();
+            skills.push((holder, id));
+        }
+        // Act
+        let replies = race(
+            &app,
+            skills
+                .iter()
+                .map(|(_, id)| patch(&format!("/api/v1/skills/{id}"), &s.access, json!({"name": wanted})))
+                .collect(),
+        )
+        .await;
+        // Assert
+        let verdict = async {
+            no_server_error(&replies)?;
+            let mut statuses: Vec<u16> = replies.iter().map(status).collect();
+            statuses.sort_unstable();
+            ensure!(statuses == [200, 409], "expected one 200 and one 409; saw {}", seen(&replies));
+            let found = app.get(&format!("/api/v1/skills?q={}", wanted.replace(' ', "%20")), &s.access).await;
+            let names: Vec<String> = found.ok(200)["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|k| k["name"].as_str().map(str::to_owned))
+                .collect();
+            ensure!(names == [wanted.clone()], "the name means {names:?}");
+            for (holder, id) in &skills {
+                let held = app.get(holder, &s.access).await.ok(200)["skills"][0]["skill_id"].clone();
+                ensure!(held == json!(id), "a holder now holds {held} instead of {id}");
+            }
+            Ok::<(), String>(())
+        }
+        .await;
+        trials.record(trial, verdict);
+    }
+    trials.assert_all_passed();
+}
+
 // ---------------------------------------------------------------------------------------------
 // The login throttle
 // ---------------------------------------------------------------------------------------------

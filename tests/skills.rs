@@ -164,3 +164,105 @@ async fn an_agency_skill_merges_into_the_skill_it_meant() {
     let global = format!("/api/v1/skills/{}/merge", target["id"].as_str().unwrap());
     app.post(&global, &s.access, json!({"into": "Epic"})).await.problem(409);
 }
+
+/// An agency skill is renamed in place: everything that names it shows the new name at once,
+/// as a new version (candidates, job orders, the rate card, search, matching); the old
+/// spelling keeps resolving unless the aliases are sent.
+#[actix_web::test]
+async fn an_agency_skill_is_renamed_everywhere_it_is_used() {
+    let app = spawn_app().await;
+    let s = app.signup("Lakeside", "ada@lakeside.example").await;
+    let dana = json!({"full_name": "Dana Reyes", "skills": [{"name": "Acme Schedular Pro", "years": 3}],
+                      "min_rate_cents": 4000});
+    let dana = app.create("/api/v1/candidates", &s.access, dana).await;
+    let dana_path = format!("/api/v1/candidates/{}", dana["id"].as_str().unwrap());
+    let client = app.create("/api/v1/clients", &s.access, json!({"name": "Prairie Clinic"})).await;
+    let role = json!({"client_id": client["id"], "title": "Scheduling analyst", "remote": true,
+                      "required_skills": [{"name": "Acme Schedular Pro"}], "create_custom_skills": true});
+    let job = app.create("/api/v1/job-orders", &s.access, role).await;
+    let job_path = format!("/api/v1/job-orders/{}", job["id"].as_str().unwrap());
+    let entry = app
+        .create("/api/v1/rate-card", &s.access, json!({"skill": "Acme Schedular Pro", "experienced_rate_cents": 7_000}))
+        .await;
+    let entry_path = format!("/api/v1/rate-card/{}", entry["id"].as_str().unwrap());
+    let before = app.get(&format!("{job_path}/matches"), &s.access).await.ok(200).clone();
+    assert_eq!(before["matches"][0]["matched_skills"][0]["name"], "Acme Schedular Pro");
+    let etag = app.get(&dana_path, &s.access).await.header("etag").unwrap();
+    let own = app.get("/api/v1/skills?scope=agency", &s.access).await.ok(200).clone();
+    let path = format!("/api/v1/skills/{}", own["items"][0]["id"].as_str().unwrap());
+
+    // Who may, and what is refused.
+    let invite = json!({"name": "Rita", "email": "rita@lakeside.example", "password": PASSWORD, "role": "recruiter"});
+    app.post("/api/v1/users", &s.access, invite).await.ok(201);
+    let rita = app
+        .public_post("/api/v1/auth/login", json!({"email": "rita@lakeside.example", "password": PASSWORD}))
+        .await
+        .ok(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.patch(&path, &rita, json!({"name": "Acme Scheduler Pro"})).await.problem(403);
+    let other = app.signup("Elsewhere", "eve@elsewhere.example").await;
+    app.patch(&path, &other.access, json!({"name": "Acme Scheduler Pro"})).await.problem(404);
+    let epic = app.get("/api/v1/skills?q=epic&limit=1", &s.access).await.ok(200)["items"][0].clone();
+    let taken = app.patch(&path, &s.access, json!({"name": "EPIC"})).await;
+    assert_eq!(taken.problem(409)["existing_id"], epic["id"], "the name means another skill");
+    app.patch(&format!("/api/v1/skills/{}", epic["id"].as_str().unwrap()), &s.access, json!({"name": "Epic 2"}))
+        .await
+        .problem(409);
+    for bad in [json!({"name": null}), json!({"name": ""}), json!({"colour": "red"}), json!({"category": "gold"})] {
+        app.patch(&path, &s.access, bad.clone()).await.problem(422);
+    }
+    assert_eq!(app.get(&dana_path, &s.access).await.header("etag").unwrap(), etag, "nothing written");
+
+    let lee = json!({"full_name": "Lee Park", "skills": [{"name": "SQL", "years": 6}], "remote_ok": true,
+                     "it_experience_months": 72, "min_rate_cents": 4_000, "desired_rate_cents": 4_500});
+    app.create("/api/v1/candidates", &s.access, lee).await;
+    let rename = json!({"name": "Acme Scheduler Pro", "category": "healthcare_it"});
+    let renamed = app.patch(&path, &s.access, rename).await.ok(200).clone();
+    assert_eq!(
+        (renamed["name"].as_str(), renamed["category"].as_str()),
+        (Some("Acme Scheduler Pro"), Some("healthcare_it"))
+    );
+    assert_eq!(renamed["aliases"], json!(["Acme Schedular Pro"]), "the old spelling is kept as an alias");
+
+    let dana_now = app.get(&dana_path, &s.access).await;
+    assert_ne!(dana_now.header("etag").unwrap(), etag);
+
+    assert_eq!(dana_now.ok(200)["skills"][0]["name"], "Acme Scheduler Pro");
+    assert_eq!(dana_now.ok(200)["version"], 2);
+    let job_now = app.get(&job_path, &s.access).await.ok(200).clone();
+    assert_eq!(
+        (job_now["required_skills"][0]["name"].as_str(), job_now["version"].as_i64()),
+        (Some("Acme Scheduler Pro"), Some(2))
+    );
+    let entry_now = app.get(&entry_path, &s.access).await.ok(200).clone();
+    assert_eq!((entry_now["skill"].as_str(), entry_now["version"].as_i64()), (Some("Acme Scheduler Pro"), Some(2)));
+    let found = app.get("/api/v1/candidates?q=scheduler", &s.access).await.ok(200).clone();
+    assert_eq!(found["items"][0]["id"], dana["id"], "the search document has the new name");
+    let after = app.get(&format!("{job_path}/matches"), &s.access).await.ok(200).clone();
+    assert_eq!(after["matches"][0]["matched_skills"][0]["name"], "Acme Scheduler Pro");
+    // A crossover candidate's plan names what to learn from matching's own skill catalog.
+    let adhoc = json!({"required_skills": [{"name": "SQL"}, {"name": "Acme Scheduler Pro"}], "remote": true,
+                       "budget_cents": 9_000});
+    let plans = app.post("/api/v1/matches", &s.access, adhoc).await.ok(200).clone();
+    let lee = plans["matches"].as_array().unwrap().iter().find(|m| m["full_name"] == "Lee Park").expect("Lee matches");
+    assert!(lee["ramp_up"]["to_learn"].as_array().unwrap().contains(&json!("Acme Scheduler Pro")), "{lee}");
+    let pat = app
+        .create(
+            "/api/v1/candidates",
+            &s.access,
+            json!({"full_name": "Pat", "skills": [{"name": "acme schedular pro"}]}),
+        )
+        .await;
+    assert_eq!(pat["skills"][0]["name"], "Acme Scheduler Pro", "the old spelling still resolves");
+
+    // Sending the aliases sets them exactly: the old spelling stops resolving, and a job order
+    // that uses it is told what was meant.
+    let exact = app.patch(&path, &s.access, json!({"aliases": []})).await.ok(200).clone();
+    assert_eq!((exact["aliases"].clone(), exact["name"].clone()), (json!([]), json!("Acme Scheduler Pro")));
+    let typo =
+        json!({"client_id": client["id"], "title": "Scheduler", "required_skills": [{"name": "Acme Schedular Pro"}]});
+    let refused = app.post("/api/v1/job-orders", &s.access, typo).await;
+    assert!(refused.problem(422).to_string().contains("Acme Scheduler Pro"), "suggested: {}", refused.problem(422));
+}

@@ -18,6 +18,20 @@ pub fn next(conn: &mut DbConnection, agency_id: i64) -> QueryResult<i64> {
         .get_result(conn)
 }
 
+/// Records that the agency's skills changed (one added, renamed, merged away or deleted), so a
+/// match index rebuilds its skill catalog. Takes a change number like a candidate write, so
+/// readers see it in the same order. Call inside the writing transaction.
+pub fn skills_changed(conn: &mut DbConnection, agency_id: i64) -> QueryResult<()> {
+    let seq = next(conn, agency_id)?;
+    diesel::update(agencies::table.find(agency_id)).set(agencies::skills_seq.eq(seq)).execute(conn)?;
+    Ok(())
+}
+
+/// The number of the agency's last skill change (0 when it never changed one).
+pub fn skills_seq(conn: &mut DbConnection, agency_id: i64) -> QueryResult<i64> {
+    agencies::table.find(agency_id).select(agencies::skills_seq).first(conn)
+}
+
 /// Records that a candidate is gone. Call in the transaction that deletes it.
 pub fn bury(conn: &mut DbConnection, agency_id: i64, candidate_id: i64) -> QueryResult<()> {
     let seq = next(conn, agency_id)?;

@@ -9,6 +9,7 @@ diesel::table! {
         default_markup_bp -> Integer,
         version -> Integer,
         updated_at -> Timestamp,
+        skills_seq -> BigInt,
     }
 }
 

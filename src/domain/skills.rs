@@ -205,9 +205,52 @@ impl SkillInput {
     }
 }
 
+/// A change to one of the agency's own skills. Every field may be left out.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkillPatch {
+    #[serde(default, deserialize_with = "super::patch::non_null")]
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "super::patch::non_null")]
+    pub category: Option<Category>,
+    #[serde(default, deserialize_with = "super::patch::non_null")]
+    pub aliases: Option<Vec<String>>,
+}
+
+impl SkillPatch {
+    /// The skill after the patch. A new name keeps the old one as an alias, so what was written
+    /// with the old spelling keeps resolving, unless the patch sends `aliases`: then they are
+    /// exactly the skill's aliases.
+    pub fn apply(self, current: NewSkill) -> Result<NewSkill, super::validate::Invalid> {
+        let name = self.name.unwrap_or_else(|| current.name.clone());
+        let aliases = match self.aliases {
+            Some(aliases) => aliases,
+            None if normalize(&name) != normalize(&current.name) => {
+                current.aliases.iter().cloned().chain(std::iter::once(current.name.clone())).collect()
+            }
+            None => current.aliases,
+        };
+        SkillInput { name, category: Some(self.category.unwrap_or(current.category)), aliases }.validate()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_name_keeps_the_old_one_as_an_alias_unless_aliases_are_sent() {
+        let current =
+            NewSkill { name: "Epic Cadance".into(), category: Category::Custom, aliases: vec!["Cadance".into()] };
+        let renamed = SkillPatch { name: Some("Epic Cadence Scheduling".into()), ..Default::default() };
+        let renamed = renamed.apply(current.clone()).unwrap();
+        assert_eq!(renamed.aliases, ["Cadance", "Epic Cadance"]);
+        let exact =
+            SkillPatch { name: Some("Epic Cadence Scheduling".into()), aliases: Some(vec![]), ..Default::default() };
+        assert!(exact.apply(current.clone()).unwrap().aliases.is_empty());
+        let recased = SkillPatch { name: Some("EPIC CADANCE".into()), ..Default::default() };
+        assert_eq!(recased.apply(current).unwrap().aliases, ["Cadance"]);
+    }
 
     #[test]
     fn names_compare_ignoring_case_and_spacing() {

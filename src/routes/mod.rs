@@ -71,8 +71,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(
                 web::resource("/skills/{id}")
                     .route(web::get().to(skills::get_skill))
+                    .route(web::patch().to(skills::update_skill))
                     .route(web::delete().to(skills::delete_skill))
-                    .default_service(only("GET, HEAD, DELETE")),
+                    .default_service(only("GET, HEAD, PATCH, DELETE")),
             )
             .service(
                 web::resource("/skills/{id}/merge")

@@ -8,7 +8,7 @@ use super::query::Query;
 use super::{parse_id, ts, Page};
 use crate::auth::{AdminUser, AuthUser};
 use crate::db::models::skills::{self, Skill, SkillFilter};
-use crate::domain::skills::{Category, SkillInput};
+use crate::domain::skills::{Category, SkillInput, SkillPatch};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -127,7 +127,7 @@ pub async fn merge_skill(
     state: web::Data<AppState>,
     admin: AdminUser,
     id: web::Path<String>,
-    body: super::json::ApiJson<MergeInto>,
+    body: ApiJson<MergeInto>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
     let into = body.into_inner().into.trim().to_owned();
@@ -137,4 +137,17 @@ pub async fn merge_skill(
     let target =
         state.db(move |conn| Ok::<_, ApiError>(crate::service::skills::merge(conn, agency_id, id, &into)?)).await?;
     Ok(HttpResponse::Ok().json(SkillView::from(&target)))
+}
+
+/// Admins only: renames one of the agency's own skills, or changes its category or aliases.
+pub async fn update_skill(
+    state: web::Data<AppState>,
+    admin: AdminUser,
+    id: web::Path<String>,
+    body: ApiJson<SkillPatch>,
+) -> Result<HttpResponse, ApiError> {
+    let (agency_id, id, patch) = (admin.0.agency_id(), parse_id(&id)?, body.into_inner());
+    let skill =
+        state.db(move |conn| Ok::<_, ApiError>(crate::service::skills::update(conn, agency_id, id, patch)?)).await?;
+    Ok(HttpResponse::Ok().json(SkillView::from(&skill)))
 }

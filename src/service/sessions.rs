@@ -6,9 +6,11 @@
 use super::Error;
 use crate::credentials::{password, refresh as refresh_token};
 use crate::db::models::agencies::{self, Agency};
+use crate::db::models::rate_card;
 use crate::db::models::users::{self, User};
 use crate::db::models::{login_attempts, now, refresh_tokens, unique};
 use crate::db::{write_tx, DbConnection, WriteError};
+use crate::domain::taxonomy::Taxonomy;
 use crate::domain::throttle::{self, Policy};
 use crate::domain::user::{Role, Signup};
 use crate::state::AppState;
@@ -71,6 +73,7 @@ pub async fn signup(state: &AppState, signup: Signup) -> Result<Session, Error> 
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let agency = agencies::create(conn, &signup.agency_name)?;
+                rate_card::start(conn, agency.id, &Taxonomy::shipped().default_rate_card.drafts())?;
                 let new = users::NewUserRow {
                     name: &signup.name,
                     email: &signup.email,

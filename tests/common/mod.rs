@@ -250,6 +250,16 @@ impl TestApp {
     pub async fn create(&self, path: &str, token: &str, body: Value) -> Value {
         self.post(path, token, body).await.ok(201).clone()
     }
+
+    /// Deletes every rate card entry of the caller's agency. A new agency starts with the
+    /// default card; tests of an agency without one begin here.
+    pub async fn clear_rate_card(&self, token: &str) {
+        let page = self.get("/api/v1/rate-card?limit=100", token).await.ok(200).clone();
+        assert_eq!(page["next_cursor"], Value::Null, "the whole card fits one page");
+        for entry in page["items"].as_array().unwrap() {
+            self.delete(&format!("/api/v1/rate-card/{}", entry["id"].as_str().unwrap()), token).await.ok(204);
+        }
+    }
 }
 
 /// Checks that no ramp-up plan in a match answer recommends, before or after placement, a

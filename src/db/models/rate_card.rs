@@ -129,15 +129,23 @@ fn write_entry(
 }
 
 pub fn create(conn: &mut DbConnection, agency_id: i64, d: &RateCardDraft) -> Result<RateCardEntry, WriteError> {
-    write_tx(conn, |conn| {
-        write_entry(conn, agency_id, d, None, |conn, fields| {
-            let created_at = fields.updated_at;
-            diesel::insert_into(entries::table)
-                .values(NewRow { fields, agency_id, version: 1, created_at })
-                .returning(entries::all_columns)
-                .get_result(conn)
-        })
-    })
+    write_tx(conn, |conn| write_entry(conn, agency_id, d, None, |conn, fields| insert_row(conn, agency_id, fields)))
+}
+
+fn insert_row(conn: &mut DbConnection, agency_id: i64, fields: Fields<'_>) -> QueryResult<RateCardRow> {
+    let created_at = fields.updated_at;
+    diesel::insert_into(entries::table)
+        .values(NewRow { fields, agency_id, version: 1, created_at })
+        .returning(entries::all_columns)
+        .get_result(conn)
+}
+
+/// Gives a new agency its first rate card. Runs in the transaction that creates the agency.
+pub fn start(conn: &mut DbConnection, agency_id: i64, drafts: &[RateCardDraft]) -> Result<(), WriteError> {
+    for d in drafts {
+        write_entry(conn, agency_id, d, None, |conn, fields| insert_row(conn, agency_id, fields))?;
+    }
+    Ok(())
 }
 
 fn with_skills(conn: &mut DbConnection, rows: Vec<RateCardRow>) -> QueryResult<Vec<RateCardEntry>> {
@@ -273,7 +281,16 @@ pub fn repoint(conn: &mut DbConnection, agency_id: i64, from: i64, to: i64) -> R
         return Err(WriteError::conflict("Both skills have a rate card entry; delete one of them before merging."));
     }
     diesel::update(entries::table.filter(entries::agency_id.eq(agency_id)).filter(entries::skill_id.eq(from)))
-        .set(entries::skill_id.eq(to))
+        .set((entries::skill_id.eq(to), entries::version.eq(entries::version + 1), entries::updated_at.eq(now())))
         .execute(conn)?;
     Ok(())
+}
+
+/// A new version of the agency's rate card entry for a skill that was renamed: it reads
+/// differently now, so its entity tag must change.
+pub fn skill_renamed(conn: &mut DbConnection, agency_id: i64, skill_id: i64) -> QueryResult<()> {
+    diesel::update(entries::table.filter(entries::agency_id.eq(agency_id)).filter(entries::skill_id.eq(skill_id)))
+        .set((entries::version.eq(entries::version + 1), entries::updated_at.eq(now())))
+        .execute(conn)
+        .map(|_| ())
 }

@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::{contains_pattern, finish_page, json_list, now, to_json, PageRequest};
 use crate::db::schema::{candidate_skills, job_order_skills, rate_card_entries, skill_aliases, skills};
-use crate::db::{lock_scope, with_backend, write_tx, DbConnection, Scope, WriteError};
+use crate::db::{changes, lock_scope, with_backend, write_tx, DbConnection, Scope, WriteError};
 use crate::domain::skills::{closest, normalize, Category, CertStatus, Certification, NewSkill, Pathway};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -242,6 +242,7 @@ fn insert(conn: &mut DbConnection, agency_id: i64, new: &NewSkill) -> QueryResul
         })
         .collect();
     with_backend!(conn, |c| diesel::insert_into(skill_aliases::table).values(&rows).execute(c))?;
+    changes::skills_changed(conn, agency_id)?;
     Ok(skill)
 }
 
@@ -249,19 +250,90 @@ fn insert(conn: &mut DbConnection, agency_id: i64, new: &NewSkill) -> QueryResul
 pub fn create(conn: &mut DbConnection, agency_id: i64, new: &NewSkill) -> Result<Skill, WriteError> {
     write_tx(conn, |conn| {
         lock_scope(conn, Scope::Skills, agency_id)?;
-        let names: Vec<String> = std::iter::once(new.name.clone()).chain(new.aliases.iter().cloned()).collect();
-        let known = resolve(conn, agency_id, &names)?;
-        if let Some((i, existing)) =
-            names.iter().enumerate().find_map(|(i, n)| known.get(&normalize(n)).map(|s| (i, s)))
-        {
-            let field = if i == 0 { "name".to_owned() } else { format!("aliases[{}]", i - 1) };
-            return Err(WriteError::Conflict {
-                detail: format!("{field} already means the skill \"{}\" (id {}).", existing.name, existing.id),
-                existing_id: Some(existing.id),
-            });
-        }
+        refuse_taken(conn, agency_id, new, None)?;
         Ok(insert(conn, agency_id, new)?)
     })
+}
+
+/// A 409 when the name or an alias of `new` already means a skill the agency can see, other
+/// than `this` (the skill being changed).
+fn refuse_taken(conn: &mut DbConnection, agency_id: i64, new: &NewSkill, this: Option<i64>) -> Result<(), WriteError> {
+    let names: Vec<String> = std::iter::once(new.name.clone()).chain(new.aliases.iter().cloned()).collect();
+    let known = resolve(conn, agency_id, &names)?;
+    let taken = names
+        .iter()
+        .enumerate()
+        .find_map(|(i, n)| known.get(&normalize(n)).filter(|s| Some(s.id) != this).map(|s| (i, s)));
+    match taken {
+        Some((i, existing)) => {
+            let field = if i == 0 { "name".to_owned() } else { format!("aliases[{}]", i - 1) };
+            Err(WriteError::Conflict {
+                detail: format!("{field} already means the skill \"{}\" (id {}).", existing.name, existing.id),
+                existing_id: Some(existing.id),
+            })
+        }
+        None => Ok(()),
+    }
+}
+
+/// One of the agency's own skills as a draft, for a change; a skill of the curated taxonomy is
+/// not the agency's to change (409, saying what `what` would have done).
+pub fn own(conn: &mut DbConnection, agency_id: i64, id: i64, what: &str) -> Result<(Skill, NewSkill), WriteError> {
+    let skill = find(conn, agency_id, id)?;
+    if skill.agency_id.is_none() {
+        return Err(WriteError::conflict(format!(
+            "\"{}\" is a skill of the curated taxonomy; only the agency's own skills can be {what}.",
+            skill.name
+        )));
+    }
+    let category = Category::parse(&skill.category).unwrap_or(Category::Custom);
+    let draft = NewSkill { name: skill.name.clone(), category, aliases: skill.aliases() };
+    Ok((skill, draft))
+}
+
+/// Stores a changed agency skill: its name, category and aliases, and the agency's alias rows
+/// (names dropped from the skill stop resolving; names merged into it earlier stay). 409 when a
+/// name means another skill. Runs in the caller's transaction, under the agency's skills lock.
+pub fn store(conn: &mut DbConnection, agency_id: i64, current: &Skill, new: &NewSkill) -> Result<Skill, WriteError> {
+    refuse_taken(conn, agency_id, new, Some(current.id))?;
+    let norms = |name: &String, aliases: &[String]| -> std::collections::BTreeSet<String> {
+        std::iter::once(name).chain(aliases).map(|n| normalize(n)).collect()
+    };
+    let before = norms(&current.name, &current.aliases());
+    let after = norms(&new.name, &new.aliases);
+    let dropped: Vec<&String> = before.difference(&after).collect();
+    diesel::delete(
+        skill_aliases::table
+            .filter(skill_aliases::scope.eq(agency_id))
+            .filter(skill_aliases::skill_id.eq(current.id))
+            .filter(skill_aliases::norm.eq_any(dropped)),
+    )
+    .execute(conn)?;
+    let held: Vec<String> = skill_aliases::table
+        .filter(skill_aliases::scope.eq(agency_id))
+        .filter(skill_aliases::skill_id.eq(current.id))
+        .select(skill_aliases::norm)
+        .load(conn)?;
+    let rows: Vec<_> = after
+        .iter()
+        .filter(|norm| !held.contains(norm))
+        .map(|norm| {
+            (skill_aliases::scope.eq(agency_id), skill_aliases::norm.eq(norm), skill_aliases::skill_id.eq(current.id))
+        })
+        .collect();
+    if !rows.is_empty() {
+        with_backend!(conn, |c| diesel::insert_into(skill_aliases::table).values(&rows).execute(c))?;
+    }
+    let skill = diesel::update(skills::table.filter(skills::id.eq(current.id)).filter(skills::agency_id.eq(agency_id)))
+        .set((
+            skills::name.eq(&new.name),
+            skills::category.eq(new.category.as_str()),
+            skills::aliases.eq(to_json(&new.aliases)),
+        ))
+        .returning(skills::all_columns)
+        .get_result(conn)?;
+    changes::skills_changed(conn, agency_id)?;
+    Ok(skill)
 }
 
 /// The skills with these ids, by id, for showing a page of candidates or job orders.
@@ -278,13 +350,7 @@ pub fn names_by_id(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<
 pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64) -> Result<(), WriteError> {
     write_tx(conn, |conn| {
         lock_scope(conn, Scope::Skills, agency_id)?;
-        let skill = find(conn, agency_id, id)?;
-        if skill.agency_id.is_none() {
-            return Err(WriteError::conflict(format!(
-                "\"{}\" is a skill of the curated taxonomy; only the agency's own skills can be deleted.",
-                skill.name
-            )));
-        }
+        let (skill, _) = own(conn, agency_id, id, "deleted")?;
         let on_candidates: i64 =
             candidate_skills::table.filter(candidate_skills::skill_id.eq(id)).count().get_result(conn)?;
         let on_job_orders: i64 =
@@ -300,18 +366,31 @@ pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64) -> Result<(), Wr
         }
         diesel::delete(skills::table.filter(skills::id.eq(id)).filter(skills::agency_id.eq(agency_id)))
             .execute(conn)?;
+        changes::skills_changed(conn, agency_id)?;
         Ok(())
     })
 }
 
-/// Makes the agency's names of skill `from` its aliases of skill `to`, then deletes `from`
-/// (nothing may name it any more).
-pub fn fold_into(conn: &mut DbConnection, agency_id: i64, from: i64, to: i64) -> QueryResult<()> {
+/// Makes the agency's names of skill `from` its aliases of skill `to` (listed among `to`'s
+/// aliases too when `to` is the agency's own), then deletes `from` (nothing may name it any more).
+pub fn fold_into(conn: &mut DbConnection, agency_id: i64, from: &Skill, to: i64) -> QueryResult<()> {
     diesel::update(
-        skill_aliases::table.filter(skill_aliases::scope.eq(agency_id)).filter(skill_aliases::skill_id.eq(from)),
+        skill_aliases::table.filter(skill_aliases::scope.eq(agency_id)).filter(skill_aliases::skill_id.eq(from.id)),
     )
     .set(skill_aliases::skill_id.eq(to))
     .execute(conn)?;
-    diesel::delete(skills::table.filter(skills::id.eq(from)).filter(skills::agency_id.eq(agency_id))).execute(conn)?;
-    Ok(())
+    let target = find(conn, agency_id, to)?;
+    if target.agency_id == Some(agency_id) {
+        let mut aliases = target.aliases();
+        for name in std::iter::once(from.name.clone()).chain(from.aliases()) {
+            let norm = normalize(&name);
+            if norm != normalize(&target.name) && !aliases.iter().any(|a| normalize(a) == norm) {
+                aliases.push(name);
+            }
+        }
+        diesel::update(skills::table.find(to)).set(skills::aliases.eq(to_json(&aliases))).execute(conn)?;
+    }
+    diesel::delete(skills::table.filter(skills::id.eq(from.id)).filter(skills::agency_id.eq(agency_id)))
+        .execute(conn)?;
+    changes::skills_changed(conn, agency_id)
 }

@@ -1,6 +1,6 @@
 //! The skills an agency can see (the shipped taxonomy and its own), as ids: what each implies
 //! and which certifications or trainings close it. Loaded once per agency and reloaded when the
-//! agency adds a skill.
+//! agency's skills change.
 
 use std::collections::HashMap;
 
@@ -25,8 +25,6 @@ pub struct Catalog {
     pub closed_by: HashMap<u32, Vec<u32>>,
     /// Every name and alias, normalised.
     by_name: HashMap<String, u32>,
-    /// The highest skill id seen: a higher one in the database means the catalog is behind.
-    pub max_id: i64,
 }
 
 /// A skill as the catalog is built from it.
@@ -57,7 +55,7 @@ impl Catalog {
         };
         let direct: HashMap<u32, Vec<u32>> =
             defs.iter().filter_map(|d| Some((u32::try_from(d.id).ok()?, ids(&d.implies)))).collect();
-        let mut catalog = Catalog { max_id: defs.iter().map(|d| d.id).max().unwrap_or(0), ..Catalog::default() };
+        let mut catalog = Catalog::default();
         for def in defs {
             let Ok(id) = u32::try_from(def.id) else { continue };
             let closes = ids(&def.closes);
@@ -167,6 +165,5 @@ mod tests {
         assert_eq!(catalog.implies(5), &[] as &[u32]);
         assert_eq!(catalog.closed_by[&2], vec![4]);
         assert!(catalog.is_healthcare(2) && !catalog.is_healthcare(5));
-        assert_eq!(catalog.max_id, 5);
     }
 }
