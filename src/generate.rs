@@ -297,7 +297,7 @@ pub fn run(settings: Settings, count: usize, email: &str, seed: u64) -> anyhow::
                             content_type: "text/plain; charset=utf-8",
                             bytes: text.as_bytes(),
                             sha256: &sha256,
-                            uploaded_by: user.id,
+                            uploaded_by: Some(user.id),
                             parsed,
                         };
                         let resume = resumes::insert(conn, user.agency_id, *id, &resume)?;

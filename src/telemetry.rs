@@ -55,6 +55,7 @@ pub async fn request_log(
         request_id = %id,
         agency_id = tracing::field::Empty,
         user_id = tracing::field::Empty,
+        api_key_id = tracing::field::Empty,
     );
     let outcome = next.call(req).instrument(span.clone()).await;
     let status = match &outcome {
@@ -70,11 +71,16 @@ pub async fn request_log(
     Ok(response)
 }
 
-/// Names the verified caller in the current request's log span.
-pub fn record_caller(agency_id: i64, user_id: i64) {
+/// Names the verified caller in the current request's log span: a user or an API key.
+pub fn record_caller(agency_id: i64, user_id: Option<i64>, api_key_id: Option<i64>) {
     let span = tracing::Span::current();
     span.record("agency_id", agency_id);
-    span.record("user_id", user_id);
+    if let Some(id) = user_id {
+        span.record("user_id", id);
+    }
+    if let Some(id) = api_key_id {
+        span.record("api_key_id", id);
+    }
 }
 
 /// `HEAD` is served by every `GET` route: the request is routed as a `GET`, and the server

@@ -101,7 +101,8 @@ async fn an_upload_writes_its_candidate_once_and_refreshes_search_once() {
     let seq = change_seq(&mut conn, agency_id);
     let file = File { filename: "dana.txt".into(), bytes: FIRST.as_bytes().to_vec() };
     let reading = resumes::read(&sandbox(), &file.bytes).unwrap();
-    let created = resumes::store(&mut conn, agency_id, user.id, Destination::NewCandidate, &file, reading).unwrap();
+    let created =
+        resumes::store(&mut conn, agency_id, Some(user.id), Destination::NewCandidate, &file, reading).unwrap();
     assert_eq!(change_seq(&mut conn, agency_id), seq + 1);
     assert_eq!(statements.count("insert into candidate_search"), 1, "one search refresh");
     assert_eq!(created.candidate.row.version, 1);
@@ -113,7 +114,7 @@ async fn an_upload_writes_its_candidate_once_and_refreshes_search_once() {
     let file = File { filename: "dana-2.txt".into(), bytes: SECOND.as_bytes().to_vec() };
     let reading = resumes::read(&sandbox(), &file.bytes).unwrap();
     let destination = Destination::Candidate(created.candidate.row.id);
-    let attached = resumes::store(&mut conn, agency_id, user.id, destination, &file, reading).unwrap();
+    let attached = resumes::store(&mut conn, agency_id, Some(user.id), destination, &file, reading).unwrap();
     assert_eq!(change_seq(&mut conn, agency_id), seq + 2);
     assert_eq!(statements.count("update candidates set"), 1, "one write of the candidate");
     assert_eq!(statements.count("insert into candidate_search"), 1, "one search refresh");

@@ -14,6 +14,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        scopes -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> BigInt,
         agency_id -> BigInt,
@@ -259,12 +275,14 @@ diesel::table! {
         from_stage -> Nullable<Text>,
         to_stage -> Text,
         note -> Nullable<Text>,
-        user_id -> BigInt,
+        user_id -> Nullable<BigInt>,
         at -> Timestamp,
+        api_key_id -> Nullable<BigInt>,
     }
 }
 
 diesel::joinable!(users -> agencies (agency_id));
+diesel::joinable!(api_keys -> agencies (agency_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(skill_aliases -> skills (skill_id));
 diesel::joinable!(candidates -> agencies (agency_id));
@@ -280,10 +298,12 @@ diesel::joinable!(shortlist_entries -> job_orders (job_order_id));
 diesel::joinable!(shortlist_entries -> candidates (candidate_id));
 diesel::joinable!(shortlist_events -> shortlist_entries (entry_id));
 diesel::joinable!(shortlist_events -> users (user_id));
+diesel::joinable!(shortlist_events -> api_keys (api_key_id));
 diesel::joinable!(placements -> job_orders (job_order_id));
 diesel::joinable!(placements -> candidates (candidate_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_keys,
     agencies,
     users,
     refresh_tokens,

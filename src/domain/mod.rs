@@ -2,6 +2,7 @@
 //! is. No actix and no diesel here.
 
 pub mod agency;
+pub mod api_key;
 pub mod candidate;
 pub mod client;
 pub mod job_order;
@@ -18,6 +19,29 @@ pub mod taxonomy;
 pub mod throttle;
 pub mod user;
 pub mod validate;
+
+/// Who a write is recorded as: a person, or an API key acting for the agency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    User(i64),
+    ApiKey(i64),
+}
+
+impl Actor {
+    pub fn user_id(self) -> Option<i64> {
+        match self {
+            Actor::User(id) => Some(id),
+            Actor::ApiKey(_) => None,
+        }
+    }
+
+    pub fn api_key_id(self) -> Option<i64> {
+        match self {
+            Actor::User(_) => None,
+            Actor::ApiKey(id) => Some(id),
+        }
+    }
+}
 
 /// A choice kept as text in the database. A text this version does not know (written by a newer
 /// version, or by hand) reads as [`Stored::FALLBACK`] wherever it is read: the value that does

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::json::ApiJson;
 use super::{if_match, ts, versioned};
-use crate::auth::{AdminUser, AuthUser};
+use crate::auth::{Admin, Caller};
 use crate::db::models::agencies::{self, Agency};
 use crate::domain::agency::AgencyPatch;
 use crate::error::ApiError;
@@ -35,7 +35,7 @@ impl From<&Agency> for AgencyView {
     }
 }
 
-pub async fn get_agency(state: web::Data<AppState>, caller: AuthUser) -> Result<HttpResponse, ApiError> {
+pub async fn get_agency(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, ApiError> {
     let agency_id = caller.agency_id();
     let agency = state.db(move |conn| Ok::<_, ApiError>(agencies::find(conn, agency_id)?)).await?;
     Ok(versioned(StatusCode::OK, &AgencyView::from(&agency), agency.version))
@@ -43,7 +43,7 @@ pub async fn get_agency(state: web::Data<AppState>, caller: AuthUser) -> Result<
 
 pub async fn update_agency(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: Admin,
     req: HttpRequest,
     body: ApiJson<AgencyPatch>,
 ) -> Result<HttpResponse, ApiError> {

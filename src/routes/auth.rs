@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::agency::AgencyView;
 use super::json::ApiJson;
 use super::users::UserView;
-use crate::auth::AuthUser;
+use crate::auth::Person;
 use crate::db::models::agencies;
 use crate::domain::password as policy;
 use crate::domain::user::{normalize_email, LoginInput, PasswordChangeInput, RefreshInput, SignupInput};
@@ -85,22 +85,21 @@ struct MeView {
     agency: AgencyView,
 }
 
-pub async fn me(state: web::Data<AppState>, caller: AuthUser) -> Result<HttpResponse, ApiError> {
-    let agency_id = caller.agency_id();
+pub async fn me(state: web::Data<AppState>, Person(user): Person) -> Result<HttpResponse, ApiError> {
+    let agency_id = user.agency_id;
     let agency = state.db(move |conn| Ok::<_, ApiError>(agencies::find(conn, agency_id)?)).await?;
-    Ok(HttpResponse::Ok().json(MeView { user: UserView::from(&caller.user), agency: AgencyView::from(&agency) }))
+    Ok(HttpResponse::Ok().json(MeView { user: UserView::from(&user), agency: AgencyView::from(&agency) }))
 }
 
 /// Changes the caller's password and ends all of their sessions.
 pub async fn change_password(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    Person(user): Person,
     body: ApiJson<PasswordChangeInput>,
 ) -> Result<HttpResponse, ApiError> {
     let input = body.into_inner();
     let mut check = Check::new();
     check.int_range("current_password", input.current_password.chars().count(), 1, 1024);
-    let user = caller.user;
     if let Err(why) = policy::check(&input.new_password, &[&user.email, &user.name]) {
         check.fail("new_password", why);
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::json::ApiJson;
 use super::query::Query;
 use super::{created, if_match, parse_id, ts, versioned, Page};
-use crate::auth::AuthUser;
+use crate::auth::Caller;
 use crate::db::models::candidates::{self, Candidate, CandidateFilter};
 use crate::db::models::json_list;
 use crate::domain::candidate::{CandidateInput, CandidatePatch, Signal, Status};
@@ -92,7 +92,7 @@ impl From<&Candidate> for CandidateView {
 
 pub async fn create_candidate(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     body: ApiJson<CandidateInput>,
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
@@ -107,7 +107,7 @@ pub async fn create_candidate(
 
 pub async fn list_candidates(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
@@ -137,7 +137,7 @@ pub async fn list_candidates(
 
 pub async fn get_candidate(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
@@ -147,7 +147,7 @@ pub async fn get_candidate(
 
 pub async fn update_candidate(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     req: HttpRequest,
     body: ApiJson<CandidatePatch>,
@@ -163,7 +163,7 @@ pub async fn update_candidate(
 
 pub async fn delete_candidate(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {

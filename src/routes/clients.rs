@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::json::ApiJson;
 use super::query::Query;
 use super::{created, if_match, parse_id, ts, versioned, Page};
-use crate::auth::AuthUser;
+use crate::auth::Caller;
 use crate::db::models::clients::{self, Client, ClientFilter};
 use crate::domain::client::{ClientInput, ClientPatch, Sector};
 use crate::error::ApiError;
@@ -51,7 +51,7 @@ impl From<&Client> for ClientView {
 
 pub async fn create_client(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     body: ApiJson<ClientInput>,
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
@@ -62,7 +62,7 @@ pub async fn create_client(
 
 pub async fn list_clients(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
@@ -82,7 +82,7 @@ pub async fn list_clients(
 
 pub async fn get_client(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
@@ -92,7 +92,7 @@ pub async fn get_client(
 
 pub async fn update_client(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     req: HttpRequest,
     body: ApiJson<ClientPatch>,
@@ -108,7 +108,7 @@ pub async fn update_client(
 
 pub async fn delete_client(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {

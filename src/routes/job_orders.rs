@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::json::ApiJson;
 use super::query::Query;
 use super::{created, if_match, parse_id, ts, versioned, Page};
-use crate::auth::AuthUser;
+use crate::auth::Caller;
 use crate::db::models::job_orders::{self, JobOrder, JobOrderFilter};
 use crate::domain::job_order::{JobOrderInput, JobOrderPatch, Status};
 use crate::error::ApiError;
@@ -87,7 +87,7 @@ impl From<&JobOrder> for JobOrderView {
 
 pub async fn create_job_order(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     body: ApiJson<JobOrderInput>,
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
@@ -98,7 +98,7 @@ pub async fn create_job_order(
 
 pub async fn list_job_orders(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
@@ -122,7 +122,7 @@ pub async fn list_job_orders(
 
 pub async fn get_job_order(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
@@ -132,7 +132,7 @@ pub async fn get_job_order(
 
 pub async fn update_job_order(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     req: HttpRequest,
     body: ApiJson<JobOrderPatch>,
@@ -148,7 +148,7 @@ pub async fn update_job_order(
 
 pub async fn delete_job_order(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::json::ApiJson;
 use super::parse_id;
 use super::query::Query;
-use crate::auth::AuthUser;
+use crate::auth::Caller;
 use crate::domain::job_order::RoleInput;
 use crate::domain::matching::ramp_up::Wait;
 use crate::domain::matching::{Ask, Outcome, Segment, Weights};
@@ -327,7 +327,7 @@ fn ask(req: &HttpRequest) -> Result<(Ask, Option<i64>), ApiError> {
 
 pub async fn job_order_matches(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -339,7 +339,7 @@ pub async fn job_order_matches(
 
 pub async fn adhoc_matches(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     req: HttpRequest,
     body: ApiJson<RoleInput>,
 ) -> Result<HttpResponse, ApiError> {

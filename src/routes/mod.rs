@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per resource, and the route table.
 
 pub mod agency;
+pub mod api_keys;
 pub mod auth;
 pub mod candidates;
 pub mod clients;
@@ -61,6 +62,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(users::get_user))
                     .route(web::patch().to(users::update_user))
                     .default_service(only("GET, HEAD, PATCH")),
+            )
+            .service(
+                web::resource("/api-keys")
+                    .route(web::get().to(api_keys::list_api_keys))
+                    .route(web::post().to(api_keys::create_api_key))
+                    .default_service(only("GET, HEAD, POST")),
+            )
+            .service(
+                web::resource("/api-keys/{id}")
+                    .route(web::get().to(api_keys::get_api_key))
+                    .route(web::delete().to(api_keys::revoke_api_key))
+                    .default_service(only("GET, HEAD, DELETE")),
             )
             .service(
                 web::resource("/skills")

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::json::ApiJson;
 use super::query::Query;
 use super::{if_match, parse_id, ts, versioned, Page};
-use crate::auth::AuthUser;
+use crate::auth::Caller;
 use crate::db::models::placements::{self, Placement, PlacementFilter};
 use crate::domain::money::scaled;
 use crate::domain::placement::{effective_date, spread, PlacementPatch};
@@ -101,7 +101,7 @@ impl From<&Placement> for PlacementView {
 
 pub async fn list_placements(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
@@ -125,7 +125,7 @@ pub async fn list_placements(
 
 pub async fn get_placement(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
@@ -135,7 +135,7 @@ pub async fn get_placement(
 
 pub async fn update_placement(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     req: HttpRequest,
     body: ApiJson<PlacementPatch>,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::json::ApiJson;
 use super::query::Query;
 use super::{created, if_match, parse_id, ts, versioned, Page};
-use crate::auth::{AdminUser, AuthUser};
+use crate::auth::{Admin, Caller};
 use crate::db::models::rate_card::{self, RateCardEntry};
 use crate::domain::rate_card::{RateCardInput, RateCardPatch};
 use crate::error::ApiError;
@@ -48,7 +48,7 @@ impl From<&RateCardEntry> for RateCardView {
 
 pub async fn create_entry(
     state: web::Data<AppState>,
-    caller: AdminUser,
+    caller: Admin,
     body: ApiJson<RateCardInput>,
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
@@ -59,7 +59,7 @@ pub async fn create_entry(
 
 pub async fn list_entries(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
@@ -72,7 +72,7 @@ pub async fn list_entries(
 
 pub async fn get_entry(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
@@ -82,7 +82,7 @@ pub async fn get_entry(
 
 pub async fn update_entry(
     state: web::Data<AppState>,
-    caller: AdminUser,
+    caller: Admin,
     id: web::Path<String>,
     req: HttpRequest,
     body: ApiJson<RateCardPatch>,
@@ -98,7 +98,7 @@ pub async fn update_entry(
 
 pub async fn delete_entry(
     state: web::Data<AppState>,
-    caller: AdminUser,
+    caller: Admin,
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {

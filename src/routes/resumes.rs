@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::candidates::CandidateView;
 use super::{parse_id, ts};
-use crate::auth::AuthUser;
+use crate::auth::Caller;
 use crate::db::models::candidates;
 use crate::db::models::resumes::{self as resume_rows, Resume};
 use crate::error::ApiError;
@@ -135,7 +135,7 @@ fn clean_filename(raw: &str) -> String {
 
 async fn upload_to(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     req: HttpRequest,
     payload: web::Payload,
     destination: Destination,
@@ -144,7 +144,7 @@ async fn upload_to(
     let _turn = state.gates.uploads.enter().await?;
     let (filename, bytes) = read_file_part(&req, payload, state.settings.max_upload_bytes).await?;
     let file = File { filename, bytes };
-    let stored = resumes::upload(&state, caller.agency_id(), caller.user.id, destination, file).await?;
+    let stored = resumes::upload(&state, caller.agency_id(), caller.user_id(), destination, file).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/resumes/{}", stored.resume.id)))
         .json(UploadView::from(stored)))
@@ -153,7 +153,7 @@ async fn upload_to(
 /// Creates a candidate from a résumé.
 pub async fn upload_resume(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
@@ -163,7 +163,7 @@ pub async fn upload_resume(
 /// Adds a résumé version to a candidate; it becomes the current one.
 pub async fn attach_resume(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     req: HttpRequest,
     payload: web::Payload,
@@ -179,7 +179,7 @@ struct ResumeList {
 
 pub async fn list_resumes(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
@@ -201,7 +201,7 @@ struct ResumeDetail {
 
 pub async fn get_resume(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
@@ -217,7 +217,7 @@ pub async fn get_resume(
 /// The original bytes, as uploaded, with a download file name that cannot inject headers.
 pub async fn get_resume_file(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
@@ -249,7 +249,7 @@ pub async fn get_resume_file(
 /// to the candidate (typed values are kept).
 pub async fn reparse_resume(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
@@ -260,7 +260,7 @@ pub async fn reparse_resume(
 /// The candidate as a JSON Resume document.
 pub async fn export_json_resume(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);

@@ -7,17 +7,29 @@ use serde::Serialize;
 use super::json::ApiJson;
 use super::query::Query;
 use super::{created, if_match, parse_id, ts, versioned, Page};
-use crate::auth::AuthUser;
+use crate::auth::{Actor, Caller};
 use crate::db::models::shortlist::{self, Entry};
 use crate::domain::shortlist::{note, ShortlistAdd, Stage, StageChange};
 use crate::error::ApiError;
 use crate::service;
 use crate::state::AppState;
 
+/// Who did something: a person, or an API key acting for the agency.
 #[derive(Serialize)]
 struct ActorView {
+    kind: &'static str,
     id: String,
     name: String,
+}
+
+impl From<(Actor, &str)> for ActorView {
+    fn from((actor, name): (Actor, &str)) -> Self {
+        let (kind, id) = match actor {
+            Actor::User(id) => ("user", id),
+            Actor::ApiKey(id) => ("api_key", id),
+        };
+        ActorView { kind, id: id.to_string(), name: name.to_owned() }
+    }
 }
 
 #[derive(Serialize)]
@@ -57,7 +69,7 @@ impl From<&Entry> for EntryView {
                     from_stage: h.from_stage.clone(),
                     to_stage: h.to_stage.clone(),
                     note: h.note.clone(),
-                    by: ActorView { id: h.user_id.to_string(), name: h.user_name.clone() },
+                    by: ActorView::from((h.by, h.by_name.as_str())),
                     at: ts(h.at),
                 })
                 .collect(),
@@ -75,24 +87,17 @@ fn location(e: &Entry) -> String {
 
 pub async fn add_to_shortlist(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     body: ApiJson<ShortlistAdd>,
 ) -> Result<HttpResponse, ApiError> {
     let job_order_id = parse_id(&id)?;
     let body = body.into_inner();
     let note = note(body.note.as_deref())?;
-    let (agency_id, user_id) = (caller.agency_id(), caller.user.id);
+    let (agency_id, by) = (caller.agency_id(), caller.actor());
     let entry = state
         .db(move |conn| {
-            Ok::<_, ApiError>(shortlist::add(
-                conn,
-                agency_id,
-                user_id,
-                job_order_id,
-                &body.candidate_id,
-                note.as_deref(),
-            )?)
+            Ok::<_, ApiError>(shortlist::add(conn, agency_id, by, job_order_id, &body.candidate_id, note.as_deref())?)
         })
         .await?;
     Ok(created(&EntryView::from(&entry), location(&entry), entry.row.version))
@@ -100,7 +105,7 @@ pub async fn add_to_shortlist(
 
 pub async fn list_shortlist(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -118,7 +123,7 @@ pub async fn list_shortlist(
 
 pub async fn get_shortlisted(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     ids: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
     let (job_order_id, candidate_id) = (parse_id(&ids.0)?, parse_id(&ids.1)?);
@@ -130,7 +135,7 @@ pub async fn get_shortlisted(
 
 pub async fn move_shortlisted(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     ids: web::Path<(String, String)>,
     req: HttpRequest,
     body: ApiJson<StageChange>,
@@ -138,18 +143,11 @@ pub async fn move_shortlisted(
     let precondition = if_match(&req)?;
     let (job_order_id, candidate_id) = (parse_id(&ids.0)?, parse_id(&ids.1)?);
     let change = body.into_inner().validate()?;
-    let (agency_id, user_id) = (caller.agency_id(), caller.user.id);
+    let (agency_id, by) = (caller.agency_id(), caller.actor());
     let entry = state
         .db(move |conn| {
             let ids = (job_order_id, candidate_id);
-            Ok::<_, ApiError>(service::shortlist::move_to(
-                conn,
-                agency_id,
-                user_id,
-                ids,
-                precondition.as_ref(),
-                &change,
-            )?)
+            Ok::<_, ApiError>(service::shortlist::move_to(conn, agency_id, by, ids, precondition.as_ref(), &change)?)
         })
         .await?;
     Ok(versioned(StatusCode::OK, &EntryView::from(&entry), entry.row.version))
@@ -157,7 +155,7 @@ pub async fn move_shortlisted(
 
 pub async fn remove_shortlisted(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     ids: web::Path<(String, String)>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
@@ -177,7 +175,7 @@ pub async fn remove_shortlisted(
 /// the pay rate, the markup or the margin.
 pub async fn get_submittal(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     ids: web::Path<(String, String)>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::json::ApiJson;
 use super::query::Query;
 use super::{parse_id, ts, Page};
-use crate::auth::{AdminUser, AuthUser};
+use crate::auth::{Admin, Caller};
 use crate::db::models::skills::{self, Skill, SkillFilter};
 use crate::domain::skills::{Category, SkillInput, SkillPatch};
 use crate::error::ApiError;
@@ -61,7 +61,7 @@ const CATEGORIES: [&str; 5] = ["general_it", "healthcare_it", "clinical", "certi
 
 pub async fn list_skills(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
@@ -83,7 +83,7 @@ pub async fn list_skills(
 
 pub async fn get_skill(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
@@ -93,7 +93,7 @@ pub async fn get_skill(
 
 pub async fn create_skill(
     state: web::Data<AppState>,
-    caller: AuthUser,
+    caller: Caller,
     body: ApiJson<SkillInput>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner().validate()?;
@@ -107,7 +107,7 @@ pub async fn create_skill(
 /// Admins only: deletes one of the agency's own skills that nothing uses.
 pub async fn delete_skill(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: Admin,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
@@ -125,7 +125,7 @@ pub struct MergeInto {
 /// Admins only: merges one of the agency's own skills into another skill, everywhere.
 pub async fn merge_skill(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: Admin,
     id: web::Path<String>,
     body: ApiJson<MergeInto>,
 ) -> Result<HttpResponse, ApiError> {
@@ -142,7 +142,7 @@ pub async fn merge_skill(
 /// Admins only: renames one of the agency's own skills, or changes its category or aliases.
 pub async fn update_skill(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: Admin,
     id: web::Path<String>,
     body: ApiJson<SkillPatch>,
 ) -> Result<HttpResponse, ApiError> {

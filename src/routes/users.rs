@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::json::ApiJson;
 use super::query::Query;
 use super::{created, if_match, parse_id, ts, versioned, Page};
-use crate::auth::AdminUser;
+use crate::auth::Admin;
 use crate::db::models::users::{self, User, UserFilter};
 use crate::domain::user::{NewUserInput, Role, UserPatch};
 use crate::error::ApiError;
@@ -41,11 +41,7 @@ impl From<&User> for UserView {
     }
 }
 
-pub async fn list_users(
-    state: web::Data<AppState>,
-    admin: AdminUser,
-    req: HttpRequest,
-) -> Result<HttpResponse, ApiError> {
+pub async fn list_users(state: web::Data<AppState>, admin: Admin, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
     let page = q.page();
     let filter =
@@ -58,7 +54,7 @@ pub async fn list_users(
 
 pub async fn create_user(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: Admin,
     body: ApiJson<NewUserInput>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner().validate()?;
@@ -68,7 +64,7 @@ pub async fn create_user(
 
 pub async fn get_user(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: Admin,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
@@ -80,7 +76,7 @@ pub async fn get_user(
 /// agency is never left without an active admin.
 pub async fn update_user(
     state: web::Data<AppState>,
-    admin: AdminUser,
+    admin: Admin,
     id: web::Path<String>,
     req: HttpRequest,
     body: ApiJson<UserPatch>,
@@ -88,7 +84,7 @@ pub async fn update_user(
     let changes = body.into_inner().validate()?;
     let precondition = if_match(&req)?;
     let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
-    let caller_id = admin.0.user.id;
+    let caller_id = admin.0.user_id();
     let user = state
         .db(move |conn| {
             Ok::<_, ApiError>(service::users::update(conn, agency_id, caller_id, id, precondition.as_ref(), &changes)?)

@@ -82,7 +82,7 @@ fn parsed(reading: &Reading) -> Result<Parsed, Error> {
 pub fn store(
     conn: &mut DbConnection,
     agency_id: i64,
-    user_id: i64,
+    user_id: Option<i64>,
     destination: Destination,
     file: &File,
     reading: Reading,
@@ -151,7 +151,7 @@ pub fn store(
 pub async fn upload(
     state: &AppState,
     agency_id: i64,
-    user_id: i64,
+    user_id: Option<i64>,
     destination: Destination,
     file: File,
 ) -> Result<Stored, Error> {
@@ -219,5 +219,5 @@ pub fn import(
     file: &File,
 ) -> Result<Outcome, Error> {
     let reading = read(sandbox, &file.bytes)?;
-    Ok(store(conn, agency_id, user_id, Destination::Filed, file, reading)?.outcome)
+    Ok(store(conn, agency_id, Some(user_id), Destination::Filed, file, reading)?.outcome)
 }

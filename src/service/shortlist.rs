@@ -9,6 +9,7 @@ use crate::db::{lock, write_tx, DbConnection, Lock, Table, WriteError};
 use crate::domain::candidate::Status;
 use crate::domain::patch::IfMatch;
 use crate::domain::shortlist::{Move, Stage};
+use crate::domain::Actor;
 
 /// Moves the candidate on the job order's shortlist. A move to `placed` records the placement
 /// (rates and start date are then required) and sets the candidate placed, all in one
@@ -16,7 +17,7 @@ use crate::domain::shortlist::{Move, Stage};
 pub fn move_to(
     conn: &mut DbConnection,
     agency_id: i64,
-    user_id: i64,
+    by: Actor,
     (job_order_id, candidate_id): (i64, i64),
     if_match: Option<&IfMatch>,
     change: &Move,
@@ -31,7 +32,7 @@ pub fn move_to(
             lock(conn, Table::JobOrders, agency_id, job_order_id, Lock::Share)?;
         }
         let note = change.note.as_deref();
-        let moved = shortlist::move_to(conn, agency_id, user_id, job_order_id, candidate_id, if_match, to, note)?;
+        let moved = shortlist::move_to(conn, agency_id, by, job_order_id, candidate_id, if_match, to, note)?;
         if to != Stage::Placed {
             return Ok(moved.entry);
         }
@@ -52,7 +53,7 @@ pub fn move_to(
             .into());
         };
         let budget_cents = job_orders::find(conn, agency_id, job_order_id)?.effective_max_rate_cents();
-        let new = NewPlacement { job_order_id, candidate_id, budget_cents, placed_by: user_id, draft };
+        let new = NewPlacement { job_order_id, candidate_id, budget_cents, placed_by: by.user_id(), draft };
         placements::create(conn, agency_id, new)?;
         candidates::set_status(conn, agency_id, candidate_id, Status::Placed)?;
         Ok(shortlist::find(conn, agency_id, job_order_id, candidate_id)?)

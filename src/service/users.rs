@@ -29,12 +29,12 @@ pub async fn invite(state: &AppState, agency_id: i64, new: NewUser) -> Result<Us
         .await
 }
 
-/// Changes a user, as the admin `caller_id`, by the write protocol. Disabling ends the user's
-/// sessions at once.
+/// Changes a user, as the admin `caller_id` (`None` for an API key with the `admin` scope), by
+/// the write protocol. Disabling ends the user's sessions at once.
 pub fn update(
     conn: &mut DbConnection,
     agency_id: i64,
-    caller_id: i64,
+    caller_id: Option<i64>,
     id: i64,
     if_match: Option<&IfMatch>,
     changes: &UserChanges,
@@ -43,12 +43,16 @@ pub fn update(
         lock_scope(conn, Scope::Users, agency_id)?;
         // The caller was an active admin when the request came in; another admin may have
         // changed that while it waited for its turn.
-        let caller = users::find(conn, agency_id, caller_id)?;
-        if caller.disabled {
-            return Err(Error::Unauthorized("Your account has been disabled; sign in again.".into()));
-        }
-        if caller.role() != Role::Admin {
-            return Err(Error::Forbidden("Only an agency admin may do this (manage users or the rate card).".into()));
+        if let Some(caller_id) = caller_id {
+            let caller = users::find(conn, agency_id, caller_id)?;
+            if caller.disabled {
+                return Err(Error::Unauthorized("Your account has been disabled; sign in again.".into()));
+            }
+            if caller.role() != Role::Admin {
+                return Err(Error::Forbidden(
+                    "Only an agency admin may do this (manage users or the rate card).".into(),
+                ));
+            }
         }
         lock_checked(conn, Table::Users, agency_id, id, if_match)?;
         let user = users::find(conn, agency_id, id)?;
@@ -61,7 +65,7 @@ pub fn update(
             return Ok(user);
         }
         let loses_admin = draft.role != Role::Admin || draft.disabled;
-        if user.id == caller_id && loses_admin {
+        if Some(user.id) == caller_id && loses_admin {
             return Err(WriteError::conflict("Admins cannot disable or demote themselves; ask another admin.").into());
         }
         let is_active_admin = user.role() == Role::Admin && !user.disabled;

@@ -10,6 +10,7 @@
 //! answers 412 when its `If-Match` named the version the first one replaced.
 
 pub mod agencies;
+pub mod api_keys;
 pub mod candidates;
 pub mod clients;
 pub mod job_orders;

@@ -105,7 +105,7 @@ pub struct NewPlacement<'a> {
     pub candidate_id: i64,
     /// The job order's budget at the time.
     pub budget_cents: Option<i64>,
-    pub placed_by: i64,
+    pub placed_by: Option<i64>,
     pub draft: &'a PlacementDraft,
 }
 
@@ -120,7 +120,7 @@ pub fn create(conn: &mut DbConnection, agency_id: i64, new: NewPlacement<'_>) ->
         job_order_id: new.job_order_id,
         candidate_id: new.candidate_id,
         budget_cents: new.budget_cents,
-        placed_by: Some(new.placed_by),
+        placed_by: new.placed_by,
         version: 1,
         created_at: at,
     };

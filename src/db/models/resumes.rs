@@ -46,7 +46,7 @@ pub struct NewResume<'a> {
     pub content_type: &'a str,
     pub bytes: &'a [u8],
     pub sha256: &'a str,
-    pub uploaded_by: i64,
+    pub uploaded_by: Option<i64>,
     pub parsed: Parsed,
 }
 
@@ -95,7 +95,7 @@ pub fn insert(conn: &mut DbConnection, agency_id: i64, candidate_id: i64, new: &
             resumes::extractor_version.eq(&new.parsed.extractor_version),
             resumes::status.eq(new.parsed.status),
             resumes::status_detail.eq(&new.parsed.status_detail),
-            resumes::uploaded_by.eq(Some(new.uploaded_by)),
+            resumes::uploaded_by.eq(new.uploaded_by),
             resumes::created_at.eq(at),
             resumes::parsed_at.eq(new.parsed.text.as_ref().map(|_| at)),
         ))

@@ -5,13 +5,13 @@ use diesel::prelude::*;
 
 use super::{finish_page, lock_checked, lost, now, unique, PageRequest};
 use crate::db::schema::{
-    candidates as candidate_rows, job_orders, placements, shortlist_entries as entries, shortlist_events as events,
-    users,
+    api_keys, candidates as candidate_rows, job_orders, placements, shortlist_entries as entries,
+    shortlist_events as events, users,
 };
 use crate::db::{lock, write_tx, DbConnection, Lock, Table, WriteError};
 use crate::domain::patch::IfMatch;
 use crate::domain::shortlist::Stage;
-use crate::domain::Stored;
+use crate::domain::{Actor, Stored};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = entries)]
@@ -32,8 +32,9 @@ pub struct Event {
     pub from_stage: Option<String>,
     pub to_stage: String,
     pub note: Option<String>,
-    pub user_id: i64,
-    pub user_name: String,
+    /// Who moved it, and their name (a person's, or the API key's).
+    pub by: Actor,
+    pub by_name: String,
     pub at: NaiveDateTime,
 }
 
@@ -52,8 +53,16 @@ impl Entry {
     }
 }
 
-/// An event with its entry and the user who made it, as read.
-type EventRow = (i64, Option<String>, String, Option<String>, i64, String, NaiveDateTime);
+/// An event with its entry and the user or key that made it, as read.
+type EventRow = (
+    i64,
+    Option<String>,
+    String,
+    Option<String>,
+    (Option<i64>, Option<String>),
+    (Option<i64>, Option<String>),
+    NaiveDateTime,
+);
 
 /// The agency's job order, or 404.
 fn job_order(conn: &mut DbConnection, agency_id: i64, job_order_id: i64) -> QueryResult<()> {
@@ -71,7 +80,7 @@ fn record(
     from: Option<Stage>,
     to: Stage,
     note: Option<&str>,
-    user_id: i64,
+    by: Actor,
     at: NaiveDateTime,
 ) -> QueryResult<()> {
     diesel::insert_into(events::table)
@@ -80,7 +89,8 @@ fn record(
             events::from_stage.eq(from.map(Stage::as_str)),
             events::to_stage.eq(to.as_str()),
             events::note.eq(note),
-            events::user_id.eq(user_id),
+            events::user_id.eq(by.user_id()),
+            events::api_key_id.eq(by.api_key_id()),
             events::at.eq(at),
         ))
         .execute(conn)?;
@@ -97,7 +107,8 @@ fn with_history(conn: &mut DbConnection, rows: Vec<EntryRow>) -> QueryResult<Vec
         .into_iter()
         .collect();
     let found: Vec<EventRow> = events::table
-        .inner_join(users::table)
+        .left_join(users::table)
+        .left_join(api_keys::table)
         .filter(events::entry_id.eq_any(&ids))
         .order((events::entry_id, events::id))
         .select((
@@ -105,8 +116,8 @@ fn with_history(conn: &mut DbConnection, rows: Vec<EntryRow>) -> QueryResult<Vec
             events::from_stage,
             events::to_stage,
             events::note,
-            users::id,
-            users::name,
+            (users::id.nullable(), users::name.nullable()),
+            (api_keys::id.nullable(), api_keys::name.nullable()),
             events::at,
         ))
         .load(conn)?;
@@ -119,8 +130,13 @@ fn with_history(conn: &mut DbConnection, rows: Vec<EntryRow>) -> QueryResult<Vec
         .map(|(job_order, candidate, id)| ((job_order, candidate), id))
         .collect();
     let mut by_entry: std::collections::HashMap<i64, Vec<Event>> = std::collections::HashMap::new();
-    for (entry_id, from_stage, to_stage, note, user_id, user_name, at) in found {
-        by_entry.entry(entry_id).or_default().push(Event { from_stage, to_stage, note, user_id, user_name, at });
+    for (entry_id, from_stage, to_stage, note, user, key, at) in found {
+        let (by, by_name) = match (user, key) {
+            ((Some(id), name), _) => (Actor::User(id), name.unwrap_or_default()),
+            (_, (Some(id), name)) => (Actor::ApiKey(id), name.unwrap_or_default()),
+            _ => continue,
+        };
+        by_entry.entry(entry_id).or_default().push(Event { from_stage, to_stage, note, by, by_name, at });
     }
     Ok(rows
         .into_iter()
@@ -165,7 +181,7 @@ fn entry_id(conn: &mut DbConnection, job_order_id: i64, candidate_id: i64) -> Qu
 pub fn add(
     conn: &mut DbConnection,
     agency_id: i64,
-    user_id: i64,
+    by: Actor,
     job_order_id: i64,
     candidate_id: &str,
     note: Option<&str>,
@@ -198,7 +214,7 @@ pub fn add(
             |_| Ok(Some(candidate_id)),
             ON_IT,
         )?;
-        record(conn, row.id, None, Stage::Shortlisted, note, user_id, at)?;
+        record(conn, row.id, None, Stage::Shortlisted, note, by, at)?;
         Ok(with_history(conn, vec![row])?.remove(0))
     })
 }
@@ -250,7 +266,7 @@ pub struct Moved {
 pub fn move_to(
     conn: &mut DbConnection,
     agency_id: i64,
-    user_id: i64,
+    by: Actor,
     job_order_id: i64,
     candidate_id: i64,
     if_match: Option<&IfMatch>,
@@ -282,7 +298,7 @@ pub fn move_to(
     if changed == 0 {
         return Err(lost(conn, Table::Shortlist, agency_id, id));
     }
-    record(conn, id, Some(from), to, note, user_id, at)?;
+    record(conn, id, Some(from), to, note, by, at)?;
     Ok(Moved { entry: find(conn, agency_id, job_order_id, candidate_id)?, from })
 }
 

@@ -1,0 +1,37 @@
+-- Keys for the agency's tools. Only a SHA-256 hash of the secret is kept: a key is 32 random
+-- bytes, so a fast hash is enough (there is nothing to guess), and every request can look its
+-- key up by hash in one indexed read.
+CREATE TABLE api_keys (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    agency_id BIGINT NOT NULL REFERENCES agencies(id),
+    name TEXT NOT NULL,
+    -- The first characters of the secret, shown so people can tell keys apart.
+    prefix TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    -- JSON array: "read", "write", "admin", "matches:read".
+    scopes TEXT NOT NULL,
+    created_by BIGINT REFERENCES users(id),
+    created_at TIMESTAMP NOT NULL,
+    last_used_at TIMESTAMP,
+    expires_at TIMESTAMP,
+    revoked_at TIMESTAMP
+);
+CREATE INDEX api_keys_agency ON api_keys(agency_id, id);
+
+-- A shortlist move is made by a person or by a key acting for the agency. SQLite cannot drop a
+-- NOT NULL, so the table is rebuilt with the same rows.
+CREATE TABLE shortlist_events_new (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    entry_id BIGINT NOT NULL REFERENCES shortlist_entries(id) ON DELETE CASCADE,
+    from_stage TEXT,
+    to_stage TEXT NOT NULL,
+    note TEXT,
+    user_id BIGINT REFERENCES users(id),
+    at TIMESTAMP NOT NULL,
+    api_key_id BIGINT REFERENCES api_keys(id)
+);
+INSERT INTO shortlist_events_new (id, entry_id, from_stage, to_stage, note, user_id, at)
+    SELECT id, entry_id, from_stage, to_stage, note, user_id, at FROM shortlist_events;
+DROP TABLE shortlist_events;
+ALTER TABLE shortlist_events_new RENAME TO shortlist_events;
+CREATE INDEX shortlist_events_entry ON shortlist_events(entry_id, id);
