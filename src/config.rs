@@ -63,6 +63,14 @@ pub struct Settings {
     /// An agency's match index is dropped from memory after this long without a match.
     pub match_index_idle: Duration,
     pub log_format: LogFormat,
+    /// Which webhook targets may be called (loopback for tests and local tools, private networks).
+    pub webhook_targets: crate::domain::webhook::TargetPolicy,
+    /// How long one webhook attempt may take.
+    pub webhook_timeout: Duration,
+    /// How often an idle delivery worker looks for due deliveries; 0 runs none on this instance.
+    pub webhook_poll: Duration,
+    /// Audit entries older than this are deleted.
+    pub audit_retention: Duration,
 }
 
 impl fmt::Debug for Settings {
@@ -164,6 +172,13 @@ impl Settings {
             shutdown_timeout: Duration::from_secs(number("SHUTDOWN_TIMEOUT_SECONDS", 30, 0, 3_600)?),
             match_index_idle: Duration::from_secs(number("MATCH_INDEX_IDLE_SECONDS", 3_600, 0, 2_592_000)?),
             log_format,
+            webhook_targets: crate::domain::webhook::TargetPolicy {
+                allow_loopback: flag("WEBHOOK_ALLOW_LOOPBACK", false)?,
+                allow_private: flag("WEBHOOK_ALLOW_PRIVATE_NETWORKS", false)?,
+            },
+            webhook_timeout: Duration::from_secs(number("WEBHOOK_TIMEOUT_SECONDS", 10, 1, 60)?),
+            webhook_poll: Duration::from_millis(number("WEBHOOK_POLL_MS", 500, 0, 60_000)?),
+            audit_retention: Duration::from_secs(number("AUDIT_RETENTION_DAYS", 365, 1, 3_650)? * 86_400),
         })
     }
 

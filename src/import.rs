@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 use crate::config::Settings;
+use crate::db::models::audit::Who;
 use crate::db::models::users;
 use crate::db::{self, DbConnection};
+use crate::domain::Actor;
 use crate::resume::{sandbox::Sandbox, text::Limits};
 use crate::service::resumes::{self, File, Outcome};
 
@@ -58,7 +60,8 @@ fn import_one(
     }
     let filename = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "resume".into());
     let file = File { filename, bytes: std::fs::read(path)? };
-    Ok(resumes::import(conn, sandbox, user.agency_id, user.id, &file)?)
+    let who = Who { agency_id: user.agency_id, actor: Actor::User(user.id), request_id: None };
+    Ok(resumes::import(conn, sandbox, &who, &file)?)
 }
 
 /// The enabled user a command acts as, by e-mail address.

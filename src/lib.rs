@@ -5,6 +5,7 @@ pub mod auth;
 pub mod config;
 pub mod credentials;
 pub mod db;
+pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod generate;

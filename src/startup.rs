@@ -51,6 +51,19 @@ impl Application {
             memory_bytes: settings.extractor_memory_bytes,
             limits: Limits::default(),
         };
+        let deliveries = Arc::new(tokio::sync::Notify::new());
+        let delivery_worker = (!settings.webhook_poll.is_zero()).then(|| {
+            Arc::new(crate::delivery::Worker {
+                pool: pool.clone(),
+                policy: settings.webhook_targets,
+                timeout: settings.webhook_timeout,
+                poll: settings.webhook_poll,
+                wake: deliveries.clone(),
+            })
+        });
+        if let Some(worker) = &delivery_worker {
+            crate::delivery::spawn(Arc::downgrade(worker));
+        }
         let state = web::Data::new(AppState {
             pool,
             jwt: JwtKeys::new(&settings),
@@ -59,6 +72,8 @@ impl Application {
             sandbox,
             match_index: MatchIndex::new(settings.match_index_idle),
             gates,
+            deliveries,
+            delivery_worker,
         });
         warm_match_index(state.clone());
         let server = HttpServer::new(move || {

@@ -28,6 +28,10 @@ pub struct AppState {
     /// Every agency's candidates in memory for matching, kept current by the change sequence.
     pub match_index: MatchIndex,
     pub gates: Gates,
+    /// Wakes this instance's webhook delivery worker after a write that may have sent events.
+    pub deliveries: Arc<tokio::sync::Notify>,
+    /// The delivery worker's share of the state; the worker stops when this is dropped.
+    pub delivery_worker: Option<Arc<crate::delivery::Worker>>,
 }
 
 /// The bounded kinds of work a client can start.

@@ -9,6 +9,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
+use actix_web::HttpMessage;
 use tracing::Instrument;
 use tracing_subscriber::{fmt, EnvFilter};
 
@@ -24,6 +25,10 @@ pub fn init(format: LogFormat) {
 }
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The request's id, kept in its extensions for what records the request (the audit log).
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
 
 /// The caller's request id when it is well formed (1 to 128 letters, digits and `._:-`, so it
 /// cannot forge a log line), else a new one.
@@ -57,6 +62,7 @@ pub async fn request_log(
         user_id = tracing::field::Empty,
         api_key_id = tracing::field::Empty,
     );
+    req.extensions_mut().insert(RequestId(id.clone()));
     let outcome = next.call(req).instrument(span.clone()).await;
     let status = match &outcome {
         Ok(response) => response.status(),

@@ -6,8 +6,10 @@ mod common;
 
 use std::sync::{Arc, Mutex};
 
+use bridgehire::db::models::audit::Who;
 use bridgehire::db::models::users;
 use bridgehire::db::{self, DbConnection, Target};
+use bridgehire::domain::Actor;
 use bridgehire::resume::sandbox::Sandbox;
 use bridgehire::resume::text::Limits;
 use bridgehire::service::resumes::{self, Destination, File};
@@ -94,6 +96,7 @@ async fn an_upload_writes_its_candidate_once_and_refreshes_search_once() {
     let mut conn = connection(&app);
     let user = users::find_by_email(&mut conn, &s.email).unwrap().unwrap();
     let agency_id = user.agency_id;
+    let who = Who { agency_id, actor: Actor::User(user.id), request_id: None };
 
     // A new candidate from a résumé: one change number, one search document.
     let statements = Statements::default();
@@ -101,8 +104,7 @@ async fn an_upload_writes_its_candidate_once_and_refreshes_search_once() {
     let seq = change_seq(&mut conn, agency_id);
     let file = File { filename: "dana.txt".into(), bytes: FIRST.as_bytes().to_vec() };
     let reading = resumes::read(&sandbox(), &file.bytes).unwrap();
-    let created =
-        resumes::store(&mut conn, agency_id, Some(user.id), Destination::NewCandidate, &file, reading).unwrap();
+    let created = resumes::store(&mut conn, &who, Destination::NewCandidate, &file, reading).unwrap();
     assert_eq!(change_seq(&mut conn, agency_id), seq + 1);
     assert_eq!(statements.count("insert into candidate_search"), 1, "one search refresh");
     assert_eq!(created.candidate.row.version, 1);
@@ -114,7 +116,7 @@ async fn an_upload_writes_its_candidate_once_and_refreshes_search_once() {
     let file = File { filename: "dana-2.txt".into(), bytes: SECOND.as_bytes().to_vec() };
     let reading = resumes::read(&sandbox(), &file.bytes).unwrap();
     let destination = Destination::Candidate(created.candidate.row.id);
-    let attached = resumes::store(&mut conn, agency_id, Some(user.id), destination, &file, reading).unwrap();
+    let attached = resumes::store(&mut conn, &who, destination, &file, reading).unwrap();
     assert_eq!(change_seq(&mut conn, agency_id), seq + 2);
     assert_eq!(statements.count("update candidates set"), 1, "one write of the candidate");
     assert_eq!(statements.count("insert into candidate_search"), 1, "one search refresh");

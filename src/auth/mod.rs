@@ -10,13 +10,17 @@ use actix_web::{http::header, http::Method, web, FromRequest, HttpRequest};
 use diesel::OptionalExtension;
 
 use crate::credentials::api_key;
+use actix_web::HttpMessage;
+
 use crate::db::models::api_keys::{self, ApiKey};
+use crate::db::models::audit::Who;
 use crate::db::models::users::{self, User};
 use crate::domain::api_key::Scope;
 use crate::domain::user::Role;
 pub use crate::domain::Actor;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::telemetry::RequestId;
 
 /// How the caller proved who it is.
 #[derive(Debug, Clone)]
@@ -31,6 +35,8 @@ pub enum Credential {
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub credential: Credential,
+    /// The request's id, for the audit log.
+    request_id: Option<String>,
 }
 
 impl Caller {
@@ -52,6 +58,11 @@ impl Caller {
     /// empty and is named in the audit log instead).
     pub fn user_id(&self) -> Option<i64> {
         self.actor().user_id()
+    }
+
+    /// Who a write of this request is recorded as.
+    pub fn who(&self) -> Who {
+        Who { agency_id: self.agency_id(), actor: self.actor(), request_id: self.request_id.clone() }
     }
 
     fn is_admin(&self) -> bool {
@@ -115,7 +126,7 @@ async fn authenticate(state: web::Data<AppState>, token: String, needed: Scope) 
         return Err(rejected());
     }
     crate::telemetry::record_caller(agency_id, Some(user_id), None);
-    Ok(Caller { credential: Credential::User(user) })
+    Ok(Caller { credential: Credential::User(user), request_id: None })
 }
 
 /// A key is looked up by its hash on every request, so revoking it takes effect at once on every
@@ -141,7 +152,7 @@ async fn authenticate_key(state: web::Data<AppState>, token: String, needed: Sco
             key.scopes().iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
         )));
     }
-    Ok(Caller { credential: Credential::Key(key) })
+    Ok(Caller { credential: Credential::Key(key), request_id: None })
 }
 
 type Extracted<T> = Pin<Box<dyn Future<Output = Result<T, ApiError>>>>;
@@ -153,9 +164,11 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let (token, needed) = (bearer(req), needed_scope(req));
+        let request_id = req.extensions().get::<RequestId>().map(|id| id.0.clone());
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::internal(anyhow::anyhow!("application state missing")))?;
-            authenticate(state, token?, needed).await
+            let caller = authenticate(state, token?, needed).await?;
+            Ok(Caller { request_id, ..caller })
         })
     }
 }

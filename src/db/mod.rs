@@ -298,6 +298,7 @@ pub enum Table {
     Shortlist,
     Users,
     Placements,
+    Webhooks,
 }
 
 impl Table {
@@ -311,6 +312,7 @@ impl Table {
             Table::Shortlist => "shortlist_entries",
             Table::Users => "users",
             Table::Placements => "placements",
+            Table::Webhooks => "webhook_endpoints",
         }
     }
 

@@ -30,6 +30,67 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        actor_kind -> Text,
+        actor_id -> Nullable<BigInt>,
+        resource -> Text,
+        resource_id -> BigInt,
+        action -> Text,
+        fields -> Text,
+        request_id -> Nullable<Text>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        url -> Text,
+        description -> Nullable<Text>,
+        events -> Text,
+        secret -> Text,
+        failing_since -> Nullable<Timestamp>,
+        consecutive_failures -> Integer,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox_events (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        event_type -> Text,
+        resource_key -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        agency_id -> BigInt,
+        endpoint_id -> BigInt,
+        event_id -> BigInt,
+        resource_key -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        last_latency_ms -> Nullable<Integer>,
+        last_attempt_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> BigInt,
         agency_id -> BigInt,
@@ -283,6 +344,8 @@ diesel::table! {
 
 diesel::joinable!(users -> agencies (agency_id));
 diesel::joinable!(api_keys -> agencies (agency_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> outbox_events (event_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(skill_aliases -> skills (skill_id));
 diesel::joinable!(candidates -> agencies (agency_id));
@@ -304,6 +367,10 @@ diesel::joinable!(placements -> candidates (candidate_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
+    audit_events,
+    webhook_endpoints,
+    outbox_events,
+    webhook_deliveries,
     agencies,
     users,
     refresh_tokens,

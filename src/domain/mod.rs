@@ -19,6 +19,7 @@ pub mod taxonomy;
 pub mod throttle;
 pub mod user;
 pub mod validate;
+pub mod webhook;
 
 /// Who a write is recorded as: a person, or an API key acting for the agency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,9 +5,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::json::ApiJson;
-use super::{if_match, ts, versioned};
+use super::{if_match, journaled, ts, versioned};
 use crate::auth::{Admin, Caller};
 use crate::db::models::agencies::{self, Agency};
+use crate::db::{lock, Lock, Table};
 use crate::domain::agency::AgencyPatch;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -50,8 +51,13 @@ pub async fn update_agency(
     let precondition = if_match(&req)?;
     let patch = body.into_inner();
     let agency_id = admin.0.agency_id();
-    let agency = state
-        .db(move |conn| Ok::<_, ApiError>(agencies::update(conn, agency_id, precondition.as_ref(), &patch)?))
-        .await?;
+    let agency = journaled(&state, &admin.0, move |conn, journal| {
+        lock(conn, Table::Agencies, agency_id, agency_id, Lock::Update)?;
+        let before = AgencyView::from(&agencies::find(conn, agency_id)?);
+        let after = agencies::update(conn, agency_id, precondition.as_ref(), &patch)?;
+        journal.updated("agency", agency_id, &before, &AgencyView::from(&after), None);
+        Ok(after)
+    })
+    .await?;
     Ok(versioned(StatusCode::OK, &AgencyView::from(&agency), agency.version))
 }

@@ -57,13 +57,12 @@ pub async fn create_api_key(
     admin: Admin,
     body: ApiJson<ApiKeyInput>,
 ) -> Result<HttpResponse, ApiError> {
-    let Some(user_id) = admin.0.user_id() else {
+    if admin.0.user_id().is_none() {
         return Err(ApiError::Forbidden("API keys are made by a signed-in admin, not by another key.".into()));
-    };
+    }
     let new = body.into_inner().validate(crate::db::models::now())?;
-    let agency_id = admin.0.agency_id();
-    let (key, secret) =
-        state.db(move |conn| Ok::<_, ApiError>(service::api_keys::create(conn, agency_id, user_id, &new)?)).await?;
+    let who = admin.0.who();
+    let (key, secret) = state.db(move |conn| Ok::<_, ApiError>(service::api_keys::create(conn, &who, &new)?)).await?;
     Ok(HttpResponse::Created()
         .insert_header((actix_web::http::header::LOCATION, format!("/api/v1/api-keys/{}", key.id)))
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
@@ -99,7 +98,7 @@ pub async fn revoke_api_key(
     admin: Admin,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
-    state.db(move |conn| Ok::<_, ApiError>(api_keys::revoke(conn, agency_id, id)?)).await?;
+    let (who, id) = (admin.0.who(), parse_id(&id)?);
+    state.db(move |conn| Ok::<_, ApiError>(service::api_keys::revoke(conn, &who, id)?)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

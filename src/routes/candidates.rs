@@ -7,10 +7,11 @@ use serde::Serialize;
 
 use super::json::ApiJson;
 use super::query::Query;
-use super::{created, if_match, parse_id, ts, versioned, Page};
+use super::{created, if_match, journaled, parse_id, ts, versioned, Page};
 use crate::auth::Caller;
 use crate::db::models::candidates::{self, Candidate, CandidateFilter};
 use crate::db::models::json_list;
+use crate::db::{lock, Lock, Table};
 use crate::domain::candidate::{CandidateInput, CandidatePatch, Signal, Status};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -90,6 +91,9 @@ impl From<&Candidate> for CandidateView {
     }
 }
 
+/// The resource name in the audit log and in webhook events.
+const RESOURCE: &str = "candidate";
+
 pub async fn create_candidate(
     state: web::Data<AppState>,
     caller: Caller,
@@ -97,7 +101,12 @@ pub async fn create_candidate(
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
     let agency_id = caller.agency_id();
-    let candidate = state.db(move |conn| Ok::<_, ApiError>(candidates::create(conn, agency_id, &draft)?)).await?;
+    let candidate = journaled(&state, &caller, move |conn, journal| {
+        let candidate = candidates::create(conn, agency_id, &draft)?;
+        journal.created(RESOURCE, candidate.row.id, &CandidateView::from(&candidate), Some("candidate.created"));
+        Ok(candidate)
+    })
+    .await?;
     Ok(created(
         &CandidateView::from(&candidate),
         format!("/api/v1/candidates/{}", candidate.row.id),
@@ -155,9 +164,14 @@ pub async fn update_candidate(
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let patch = body.into_inner();
-    let candidate = state
-        .db(move |conn| Ok::<_, ApiError>(candidates::update(conn, agency_id, id, precondition.as_ref(), &patch)?))
-        .await?;
+    let candidate = journaled(&state, &caller, move |conn, journal| {
+        lock(conn, Table::Candidates, agency_id, id, Lock::Update)?;
+        let before = CandidateView::from(&candidates::find(conn, agency_id, id)?);
+        let after = candidates::update(conn, agency_id, id, precondition.as_ref(), &patch)?;
+        journal.updated(RESOURCE, id, &before, &CandidateView::from(&after), Some("candidate.updated"));
+        Ok(after)
+    })
+    .await?;
     Ok(versioned(StatusCode::OK, &CandidateView::from(&candidate), candidate.row.version))
 }
 
@@ -169,6 +183,11 @@ pub async fn delete_candidate(
 ) -> Result<HttpResponse, ApiError> {
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    state.db(move |conn| Ok::<_, ApiError>(candidates::delete(conn, agency_id, id, precondition.as_ref())?)).await?;
+    journaled(&state, &caller, move |conn, journal| {
+        candidates::delete(conn, agency_id, id, precondition.as_ref())?;
+        journal.deleted(RESOURCE, id, Some("candidate.deleted"));
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -6,9 +6,10 @@ use serde::Serialize;
 
 use super::json::ApiJson;
 use super::query::Query;
-use super::{created, if_match, parse_id, ts, versioned, Page};
+use super::{created, if_match, journaled, parse_id, ts, versioned, Page};
 use crate::auth::Caller;
 use crate::db::models::clients::{self, Client, ClientFilter};
+use crate::db::{lock, Lock, Table};
 use crate::domain::client::{ClientInput, ClientPatch, Sector};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -49,6 +50,9 @@ impl From<&Client> for ClientView {
     }
 }
 
+/// The resource name in the audit log and in webhook events.
+const RESOURCE: &str = "client";
+
 pub async fn create_client(
     state: web::Data<AppState>,
     caller: Caller,
@@ -56,7 +60,12 @@ pub async fn create_client(
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
     let agency_id = caller.agency_id();
-    let client = state.db(move |conn| Ok::<_, ApiError>(clients::create(conn, agency_id, &draft)?)).await?;
+    let client = journaled(&state, &caller, move |conn, journal| {
+        let client = clients::create(conn, agency_id, &draft)?;
+        journal.created(RESOURCE, client.id, &ClientView::from(&client), None);
+        Ok(client)
+    })
+    .await?;
     Ok(created(&ClientView::from(&client), format!("/api/v1/clients/{}", client.id), client.version))
 }
 
@@ -100,9 +109,14 @@ pub async fn update_client(
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let patch = body.into_inner();
-    let client = state
-        .db(move |conn| Ok::<_, ApiError>(clients::update(conn, agency_id, id, precondition.as_ref(), &patch)?))
-        .await?;
+    let client = journaled(&state, &caller, move |conn, journal| {
+        lock(conn, Table::Clients, agency_id, id, Lock::Update)?;
+        let before = ClientView::from(&clients::find(conn, agency_id, id)?);
+        let after = clients::update(conn, agency_id, id, precondition.as_ref(), &patch)?;
+        journal.updated(RESOURCE, id, &before, &ClientView::from(&after), None);
+        Ok(after)
+    })
+    .await?;
     Ok(versioned(StatusCode::OK, &ClientView::from(&client), client.version))
 }
 
@@ -114,6 +128,11 @@ pub async fn delete_client(
 ) -> Result<HttpResponse, ApiError> {
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    state.db(move |conn| Ok::<_, ApiError>(clients::delete(conn, agency_id, id, precondition.as_ref())?)).await?;
+    journaled(&state, &caller, move |conn, journal| {
+        clients::delete(conn, agency_id, id, precondition.as_ref())?;
+        journal.deleted(RESOURCE, id, None);
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

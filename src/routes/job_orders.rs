@@ -6,9 +6,10 @@ use serde::Serialize;
 
 use super::json::ApiJson;
 use super::query::Query;
-use super::{created, if_match, parse_id, ts, versioned, Page};
+use super::{created, if_match, journaled, parse_id, ts, versioned, Page};
 use crate::auth::Caller;
 use crate::db::models::job_orders::{self, JobOrder, JobOrderFilter};
+use crate::db::{lock, Lock, Table};
 use crate::domain::job_order::{JobOrderInput, JobOrderPatch, Status};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -85,6 +86,9 @@ impl From<&JobOrder> for JobOrderView {
     }
 }
 
+/// The resource name in the audit log and in webhook events.
+const RESOURCE: &str = "job_order";
+
 pub async fn create_job_order(
     state: web::Data<AppState>,
     caller: Caller,
@@ -92,7 +96,12 @@ pub async fn create_job_order(
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
     let agency_id = caller.agency_id();
-    let order = state.db(move |conn| Ok::<_, ApiError>(job_orders::create(conn, agency_id, &draft)?)).await?;
+    let order = journaled(&state, &caller, move |conn, journal| {
+        let order = job_orders::create(conn, agency_id, &draft)?;
+        journal.created(RESOURCE, order.row.id, &JobOrderView::from(&order), Some("job_order.created"));
+        Ok(order)
+    })
+    .await?;
     Ok(created(&JobOrderView::from(&order), format!("/api/v1/job-orders/{}", order.row.id), order.row.version))
 }
 
@@ -140,9 +149,14 @@ pub async fn update_job_order(
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let patch = body.into_inner();
-    let order = state
-        .db(move |conn| Ok::<_, ApiError>(job_orders::update(conn, agency_id, id, precondition.as_ref(), &patch)?))
-        .await?;
+    let order = journaled(&state, &caller, move |conn, journal| {
+        lock(conn, Table::JobOrders, agency_id, id, Lock::Update)?;
+        let before = JobOrderView::from(&job_orders::find(conn, agency_id, id)?);
+        let after = job_orders::update(conn, agency_id, id, precondition.as_ref(), &patch)?;
+        journal.updated(RESOURCE, id, &before, &JobOrderView::from(&after), Some("job_order.updated"));
+        Ok(after)
+    })
+    .await?;
     Ok(versioned(StatusCode::OK, &JobOrderView::from(&order), order.row.version))
 }
 
@@ -154,6 +168,11 @@ pub async fn delete_job_order(
 ) -> Result<HttpResponse, ApiError> {
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    state.db(move |conn| Ok::<_, ApiError>(job_orders::delete(conn, agency_id, id, precondition.as_ref())?)).await?;
+    journaled(&state, &caller, move |conn, journal| {
+        job_orders::delete(conn, agency_id, id, precondition.as_ref())?;
+        journal.deleted(RESOURCE, id, None);
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

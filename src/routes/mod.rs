@@ -2,6 +2,7 @@
 
 pub mod agency;
 pub mod api_keys;
+pub mod audit;
 pub mod auth;
 pub mod candidates;
 pub mod clients;
@@ -17,6 +18,7 @@ pub mod resumes;
 pub mod shortlist;
 pub mod skills;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -25,6 +27,7 @@ use serde::Serialize;
 
 use crate::domain::patch::IfMatch;
 use crate::error::ApiError;
+use crate::service::journal::Journal;
 
 /// The route table. Each resource answers 405 with `Allow` for methods it does not serve.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -74,6 +77,44 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(api_keys::get_api_key))
                     .route(web::delete().to(api_keys::revoke_api_key))
                     .default_service(only("GET, HEAD, DELETE")),
+            )
+            .service(
+                web::resource("/webhooks")
+                    .route(web::get().to(webhooks::list_webhooks))
+                    .route(web::post().to(webhooks::create_webhook))
+                    .default_service(only("GET, HEAD, POST")),
+            )
+            .service(
+                web::resource("/webhooks/{id}")
+                    .route(web::get().to(webhooks::get_webhook))
+                    .route(web::patch().to(webhooks::update_webhook))
+                    .route(web::delete().to(webhooks::delete_webhook))
+                    .default_service(only("GET, HEAD, PATCH, DELETE")),
+            )
+            .service(
+                web::resource("/webhooks/{id}/test")
+                    .route(web::post().to(webhooks::test_webhook))
+                    .default_service(only("POST")),
+            )
+            .service(
+                web::resource("/webhooks/{id}/deliveries")
+                    .route(web::get().to(webhooks::list_deliveries))
+                    .default_service(only("GET, HEAD")),
+            )
+            .service(
+                web::resource("/webhooks/{id}/deliveries/{delivery_id}")
+                    .route(web::get().to(webhooks::get_delivery))
+                    .default_service(only("GET, HEAD")),
+            )
+            .service(
+                web::resource("/webhooks/{id}/deliveries/{delivery_id}/retry")
+                    .route(web::post().to(webhooks::retry_delivery))
+                    .default_service(only("POST")),
+            )
+            .service(
+                web::resource("/audit-events")
+                    .route(web::get().to(audit::list_audit_events))
+                    .default_service(only("GET, HEAD")),
             )
             .service(
                 web::resource("/skills")
@@ -269,4 +310,23 @@ impl<T> Page<T> {
     pub fn at(items: Vec<T>, next: Option<crate::db::models::Position>) -> Self {
         Page { items, next_cursor: next.map(|(id, rank)| query::encode_cursor(id, rank)) }
     }
+}
+
+/// Runs a write of the caller's on a pooled connection, journaled: what `write` notes in the
+/// journal becomes audit entries and webhook events in the same transaction.
+pub async fn journaled<T, F>(
+    state: &crate::state::AppState,
+    caller: &crate::auth::Caller,
+    write: F,
+) -> Result<T, ApiError>
+where
+    F: FnMut(&mut crate::db::DbConnection, &mut Journal) -> Result<T, crate::service::Error> + Send + 'static,
+    T: Send + 'static,
+{
+    let who = caller.who();
+    let done = state.db(move |conn| Ok::<_, ApiError>(crate::service::journal::recorded(conn, &who, write)?)).await;
+    if done.is_ok() {
+        state.deliveries.notify_one();
+    }
+    done
 }

@@ -9,9 +9,10 @@ use serde::Serialize;
 
 use super::json::ApiJson;
 use super::query::Query;
-use super::{if_match, parse_id, ts, versioned, Page};
+use super::{if_match, journaled, parse_id, ts, versioned, Page};
 use crate::auth::Caller;
 use crate::db::models::placements::{self, Placement, PlacementFilter};
+use crate::db::{lock, Lock, Table};
 use crate::domain::money::scaled;
 use crate::domain::placement::{effective_date, spread, PlacementPatch};
 use crate::error::ApiError;
@@ -143,8 +144,13 @@ pub async fn update_placement(
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
     let patch = body.into_inner();
-    let placement = state
-        .db(move |conn| Ok::<_, ApiError>(placements::update(conn, agency_id, id, precondition.as_ref(), &patch)?))
-        .await?;
+    let placement = journaled(&state, &caller, move |conn, journal| {
+        lock(conn, Table::Placements, agency_id, id, Lock::Update)?;
+        let before = PlacementView::from(&placements::find(conn, agency_id, id)?);
+        let after = placements::update(conn, agency_id, id, precondition.as_ref(), &patch)?;
+        journal.updated("placement", id, &before, &PlacementView::from(&after), None);
+        Ok(after)
+    })
+    .await?;
     Ok(versioned(StatusCode::OK, &PlacementView::from(&placement), placement.row.version))
 }

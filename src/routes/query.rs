@@ -23,7 +23,7 @@ impl Query {
         Ok(Query { pairs, errors: Vec::new() })
     }
 
-    fn fail(&mut self, name: &str, message: impl Into<String>) {
+    pub fn fail(&mut self, name: &str, message: impl Into<String>) {
         self.errors.push(FieldError::new(name, message));
     }
 
@@ -109,6 +109,18 @@ impl Query {
             Some(d) => Some(d.0),
             None => {
                 self.fail(name, "must be a date, YYYY-MM-DD");
+                None
+            }
+        }
+    }
+
+    /// A moment, RFC 3339 (`2026-12-01T09:00:00Z`), as UTC.
+    pub fn timestamp(&mut self, name: &str) -> Option<chrono::NaiveDateTime> {
+        let raw = self.one(name)?;
+        match chrono::DateTime::parse_from_rfc3339(&raw) {
+            Ok(at) => Some(at.naive_utc()),
+            Err(_) => {
+                self.fail(name, "must be a date and time, RFC 3339 (2026-12-01T09:00:00Z)");
                 None
             }
         }

@@ -7,9 +7,10 @@ use serde::Serialize;
 
 use super::json::ApiJson;
 use super::query::Query;
-use super::{created, if_match, parse_id, ts, versioned, Page};
+use super::{created, if_match, journaled, parse_id, ts, versioned, Page};
 use crate::auth::{Admin, Caller};
 use crate::db::models::rate_card::{self, RateCardEntry};
+use crate::db::{lock, Lock, Table};
 use crate::domain::rate_card::{RateCardInput, RateCardPatch};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -46,6 +47,9 @@ impl From<&RateCardEntry> for RateCardView {
     }
 }
 
+/// The resource name in the audit log and in webhook events.
+const RESOURCE: &str = "rate_card_entry";
+
 pub async fn create_entry(
     state: web::Data<AppState>,
     caller: Admin,
@@ -53,7 +57,12 @@ pub async fn create_entry(
 ) -> Result<HttpResponse, ApiError> {
     let draft = body.into_inner().validate()?;
     let agency_id = caller.0.agency_id();
-    let entry = state.db(move |conn| Ok::<_, ApiError>(rate_card::create(conn, agency_id, &draft)?)).await?;
+    let entry = journaled(&state, &caller.0, move |conn, journal| {
+        let entry = rate_card::create(conn, agency_id, &draft)?;
+        journal.created(RESOURCE, entry.row.id, &RateCardView::from(&entry), None);
+        Ok(entry)
+    })
+    .await?;
     Ok(created(&RateCardView::from(&entry), format!("/api/v1/rate-card/{}", entry.row.id), entry.row.version))
 }
 
@@ -90,9 +99,14 @@ pub async fn update_entry(
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.0.agency_id(), parse_id(&id)?);
     let patch = body.into_inner();
-    let entry = state
-        .db(move |conn| Ok::<_, ApiError>(rate_card::update(conn, agency_id, id, precondition.as_ref(), &patch)?))
-        .await?;
+    let entry = journaled(&state, &caller.0, move |conn, journal| {
+        lock(conn, Table::RateCard, agency_id, id, Lock::Update)?;
+        let before = RateCardView::from(&rate_card::find(conn, agency_id, id)?);
+        let after = rate_card::update(conn, agency_id, id, precondition.as_ref(), &patch)?;
+        journal.updated(RESOURCE, id, &before, &RateCardView::from(&after), None);
+        Ok(after)
+    })
+    .await?;
     Ok(versioned(StatusCode::OK, &RateCardView::from(&entry), entry.row.version))
 }
 
@@ -104,6 +118,11 @@ pub async fn delete_entry(
 ) -> Result<HttpResponse, ApiError> {
     let precondition = if_match(&req)?;
     let (agency_id, id) = (caller.0.agency_id(), parse_id(&id)?);
-    state.db(move |conn| Ok::<_, ApiError>(rate_card::delete(conn, agency_id, id, precondition.as_ref())?)).await?;
+    journaled(&state, &caller.0, move |conn, journal| {
+        rate_card::delete(conn, agency_id, id, precondition.as_ref())?;
+        journal.deleted(RESOURCE, id, None);
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -144,7 +144,7 @@ async fn upload_to(
     let _turn = state.gates.uploads.enter().await?;
     let (filename, bytes) = read_file_part(&req, payload, state.settings.max_upload_bytes).await?;
     let file = File { filename, bytes };
-    let stored = resumes::upload(&state, caller.agency_id(), caller.user_id(), destination, file).await?;
+    let stored = resumes::upload(&state, caller.who(), destination, file).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/resumes/{}", stored.resume.id)))
         .json(UploadView::from(stored)))
@@ -252,8 +252,7 @@ pub async fn reparse_resume(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let (agency_id, id) = (caller.agency_id(), parse_id(&id)?);
-    let stored = resumes::reparse(&state, agency_id, id).await?;
+    let stored = resumes::reparse(&state, caller.who(), parse_id(&id)?).await?;
     Ok(HttpResponse::Ok().json(UploadView::from(stored)))
 }
 

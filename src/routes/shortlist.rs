@@ -3,10 +3,11 @@
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
+use serde_json::json;
 
 use super::json::ApiJson;
 use super::query::Query;
-use super::{created, if_match, parse_id, ts, versioned, Page};
+use super::{created, if_match, journaled, parse_id, ts, versioned, Page};
 use crate::auth::{Actor, Caller};
 use crate::db::models::shortlist::{self, Entry};
 use crate::domain::shortlist::{note, ShortlistAdd, Stage, StageChange};
@@ -95,11 +96,15 @@ pub async fn add_to_shortlist(
     let body = body.into_inner();
     let note = note(body.note.as_deref())?;
     let (agency_id, by) = (caller.agency_id(), caller.actor());
-    let entry = state
-        .db(move |conn| {
-            Ok::<_, ApiError>(shortlist::add(conn, agency_id, by, job_order_id, &body.candidate_id, note.as_deref())?)
-        })
-        .await?;
+    let entry = journaled(&state, &caller, move |conn, journal| {
+        let entry = shortlist::add(conn, agency_id, by, job_order_id, &body.candidate_id, note.as_deref())?;
+        journal.created("shortlist_entry", entry.row.id, &EntryView::from(&entry), None);
+        let data = json!({"job_order_id": job_order_id.to_string(), "candidate_id": entry.row.candidate_id.to_string(),
+                          "from": null, "to": entry.stage().as_str()});
+        journal.event("shortlist.stage_changed", "shortlist_entry", entry.row.id, data);
+        Ok(entry)
+    })
+    .await?;
     Ok(created(&EntryView::from(&entry), location(&entry), entry.row.version))
 }
 
@@ -143,11 +148,11 @@ pub async fn move_shortlisted(
     let precondition = if_match(&req)?;
     let (job_order_id, candidate_id) = (parse_id(&ids.0)?, parse_id(&ids.1)?);
     let change = body.into_inner().validate()?;
-    let (agency_id, by) = (caller.agency_id(), caller.actor());
+    let who = caller.who();
     let entry = state
         .db(move |conn| {
             let ids = (job_order_id, candidate_id);
-            Ok::<_, ApiError>(service::shortlist::move_to(conn, agency_id, by, ids, precondition.as_ref(), &change)?)
+            Ok::<_, ApiError>(service::shortlist::move_to(conn, &who, ids, precondition.as_ref(), &change)?)
         })
         .await?;
     Ok(versioned(StatusCode::OK, &EntryView::from(&entry), entry.row.version))
@@ -162,11 +167,13 @@ pub async fn remove_shortlisted(
     let precondition = if_match(&req)?;
     let (job_order_id, candidate_id) = (parse_id(&ids.0)?, parse_id(&ids.1)?);
     let agency_id = caller.agency_id();
-    state
-        .db(move |conn| {
-            Ok::<_, ApiError>(shortlist::remove(conn, agency_id, job_order_id, candidate_id, precondition.as_ref())?)
-        })
-        .await?;
+    journaled(&state, &caller, move |conn, journal| {
+        let entry = shortlist::find(conn, agency_id, job_order_id, candidate_id)?;
+        shortlist::remove(conn, agency_id, job_order_id, candidate_id, precondition.as_ref())?;
+        journal.deleted("shortlist_entry", entry.row.id, None);
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

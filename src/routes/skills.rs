@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::json::ApiJson;
 use super::query::Query;
-use super::{parse_id, ts, Page};
+use super::{journaled, parse_id, ts, Page};
 use crate::auth::{Admin, Caller};
 use crate::db::models::skills::{self, Skill, SkillFilter};
 use crate::domain::skills::{Category, SkillInput, SkillPatch};
@@ -98,7 +98,12 @@ pub async fn create_skill(
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner().validate()?;
     let agency_id = caller.agency_id();
-    let skill = state.db(move |conn| Ok::<_, ApiError>(skills::create(conn, agency_id, &new)?)).await?;
+    let skill = journaled(&state, &caller, move |conn, journal| {
+        let skill = skills::create(conn, agency_id, &new)?;
+        journal.created("skill", skill.id, &SkillView::from(&skill), None);
+        Ok(skill)
+    })
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((actix_web::http::header::LOCATION, format!("/api/v1/skills/{}", skill.id)))
         .json(SkillView::from(&skill)))
@@ -111,7 +116,12 @@ pub async fn delete_skill(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
-    state.db(move |conn| Ok::<_, ApiError>(skills::delete(conn, agency_id, id)?)).await?;
+    journaled(&state, &admin.0, move |conn, journal| {
+        skills::delete(conn, agency_id, id)?;
+        journal.deleted("skill", id, None);
+        Ok(())
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -134,8 +144,10 @@ pub async fn merge_skill(
     if into.is_empty() || into.chars().count() > crate::domain::skills::MAX_NAME {
         return Err(ApiError::validation("into", "must be a skill name or alias of 1 to 100 characters"));
     }
-    let target =
-        state.db(move |conn| Ok::<_, ApiError>(crate::service::skills::merge(conn, agency_id, id, &into)?)).await?;
+    let target = journaled(&state, &admin.0, move |conn, journal| {
+        crate::service::skills::merge(conn, journal, agency_id, id, &into)
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(SkillView::from(&target)))
 }
 
@@ -147,7 +159,9 @@ pub async fn update_skill(
     body: ApiJson<SkillPatch>,
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id, patch) = (admin.0.agency_id(), parse_id(&id)?, body.into_inner());
-    let skill =
-        state.db(move |conn| Ok::<_, ApiError>(crate::service::skills::update(conn, agency_id, id, patch)?)).await?;
+    let skill = journaled(&state, &admin.0, move |conn, journal| {
+        crate::service::skills::update(conn, journal, agency_id, id, patch.clone())
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(SkillView::from(&skill)))
 }

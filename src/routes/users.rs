@@ -6,9 +6,10 @@ use serde::Serialize;
 
 use super::json::ApiJson;
 use super::query::Query;
-use super::{created, if_match, parse_id, ts, versioned, Page};
+use super::{created, if_match, journaled, parse_id, ts, versioned, Page};
 use crate::auth::Admin;
 use crate::db::models::users::{self, User, UserFilter};
+use crate::db::{lock_scope, Scope};
 use crate::domain::user::{NewUserInput, Role, UserPatch};
 use crate::error::ApiError;
 use crate::service;
@@ -58,7 +59,7 @@ pub async fn create_user(
     body: ApiJson<NewUserInput>,
 ) -> Result<HttpResponse, ApiError> {
     let new = body.into_inner().validate()?;
-    let user = service::users::invite(&state, admin.0.agency_id(), new).await?;
+    let user = service::users::invite(&state, admin.0.who(), new).await?;
     Ok(created(&UserView::from(&user), format!("/api/v1/users/{}", user.id), user.version))
 }
 
@@ -85,10 +86,13 @@ pub async fn update_user(
     let precondition = if_match(&req)?;
     let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
     let caller_id = admin.0.user_id();
-    let user = state
-        .db(move |conn| {
-            Ok::<_, ApiError>(service::users::update(conn, agency_id, caller_id, id, precondition.as_ref(), &changes)?)
-        })
-        .await?;
+    let user = journaled(&state, &admin.0, move |conn, journal| {
+        lock_scope(conn, Scope::Users, agency_id)?;
+        let before = UserView::from(&users::find(conn, agency_id, id)?);
+        let after = service::users::update(conn, agency_id, caller_id, id, precondition.as_ref(), &changes)?;
+        journal.updated("user", id, &before, &UserView::from(&after), None);
+        Ok(after)
+    })
+    .await?;
     Ok(versioned(StatusCode::OK, &UserView::from(&user), user.version))
 }

@@ -5,6 +5,7 @@
 //! calls, doing slow work on the blocking pool through a gate).
 
 pub mod api_keys;
+pub mod journal;
 pub mod matching;
 pub mod resumes;
 pub mod sessions;

@@ -5,11 +5,15 @@
 
 use chrono::Utc;
 
+use serde_json::json;
+
+use super::journal::{recorded, Journal};
 use super::Error;
+use crate::db::models::audit::Who;
 use crate::db::models::candidates::{self, Candidate};
 use crate::db::models::lock_checked;
 use crate::db::models::resumes::{self, NewResume, Parsed, Resume};
-use crate::db::{lock_scope, search, write_tx, DbConnection, Scope, Table, WriteError};
+use crate::db::{lock_scope, search, DbConnection, Scope, Table, WriteError};
 use crate::resume::apply;
 use crate::resume::extract::Extraction;
 use crate::resume::format::Format;
@@ -81,12 +85,12 @@ fn parsed(reading: &Reading) -> Result<Parsed, Error> {
 /// first.
 pub fn store(
     conn: &mut DbConnection,
-    agency_id: i64,
-    user_id: Option<i64>,
+    who: &Who,
     destination: Destination,
     file: &File,
     reading: Reading,
 ) -> Result<Stored, Error> {
+    let (agency_id, user_id) = (who.agency_id, who.actor.user_id());
     let new = NewResume {
         filename: &file.filename,
         format: reading.format.as_str(),
@@ -98,7 +102,7 @@ pub fn store(
     };
     let empty = Extraction::default();
     let extraction = reading.extraction.as_ref().unwrap_or(&empty);
-    let (outcome, candidate, resume) = write_tx(conn, |conn| {
+    let (outcome, candidate, resume) = recorded(conn, who, |conn, journal| {
         let destination = match destination {
             Destination::Filed => {
                 // One import at a time per agency decides what a file is, so two imports of one
@@ -131,6 +135,10 @@ pub fn store(
                 let draft = apply::merge(current.to_draft(), extraction);
                 let candidate = candidates::write(conn, &current, &draft, Some(resume.id))?;
                 search::refresh(conn, agency_id, id)?;
+                journal.other("candidate", id, "updated", &["current_resume_id"]);
+                let changed = json!({"id": id.to_string(), "changed": ["current_resume_id"]});
+                journal.event("candidate.updated", "candidate", id, changed);
+                parsed_event(journal, &resume, &reading);
                 Ok((Outcome::Attached, candidate, resume))
             }
             _ => {
@@ -140,6 +148,10 @@ pub fn store(
                 candidates::set_first_resume(conn, agency_id, candidate.row.id, resume.id)?;
                 candidate.row.current_resume_id = Some(resume.id);
                 search::refresh(conn, agency_id, candidate.row.id)?;
+                journal.other("candidate", candidate.row.id, "created", &["from_resume"]);
+                let created = json!({"id": candidate.row.id.to_string(), "fields": ["from_resume"]});
+                journal.event("candidate.created", "candidate", candidate.row.id, created);
+                parsed_event(journal, &resume, &reading);
                 Ok((Outcome::Created, candidate, resume))
             }
         }
@@ -147,26 +159,33 @@ pub fn store(
     Ok(Stored { outcome, candidate, resume, extraction: reading.extraction })
 }
 
+/// `resume.parsed` for a résumé just read: which, whose, and what the reading found.
+fn parsed_event(journal: &mut Journal, resume: &resumes::Resume, reading: &Reading) {
+    journal.other("resume", resume.id, "created", &["file"]);
+    let data = json!({
+        "id": resume.id.to_string(),
+        "candidate_id": resume.candidate_id.to_string(),
+        "format": reading.format.as_str(),
+        "text_found": reading.extraction.is_some(),
+    });
+    journal.event("resume.parsed", "resume", resume.id, data);
+}
+
 /// An upload over HTTP: read through the reading gate (no connection held), then stored.
-pub async fn upload(
-    state: &AppState,
-    agency_id: i64,
-    user_id: Option<i64>,
-    destination: Destination,
-    file: File,
-) -> Result<Stored, Error> {
+pub async fn upload(state: &AppState, who: Who, destination: Destination, file: File) -> Result<Stored, Error> {
     let sandbox = state.sandbox.clone();
     let turn = state.gates.reading.enter().await?;
     let (reading, file) = state.blocking(move || (read(&sandbox, &file.bytes), file)).await?;
     drop(turn);
     let reading = reading?;
-    state.db(move |conn| store(conn, agency_id, user_id, destination, &file, reading)).await
+    state.db(move |conn| store(conn, &who, destination, &file, reading)).await
 }
 
 /// Reads a stored résumé again with the current extractor and taxonomy: the résumé's reading is
 /// replaced, and what is new is added to the candidate (typed values are kept), in one write
 /// transaction with one refresh of the search document.
-pub async fn reparse(state: &AppState, agency_id: i64, resume_id: i64) -> Result<Stored, Error> {
+pub async fn reparse(state: &AppState, who: Who, resume_id: i64) -> Result<Stored, Error> {
+    let agency_id = who.agency_id;
     let (stored, (_, _, bytes)) = state
         .db(move |conn| -> Result<_, Error> {
             Ok((resumes::find(conn, agency_id, resume_id)?, resumes::content(conn, agency_id, resume_id)?))
@@ -183,10 +202,14 @@ pub async fn reparse(state: &AppState, agency_id: i64, resume_id: i64) -> Result
     let found = extraction.clone();
     let (candidate, resume) = state
         .db(move |conn| {
-            write_tx(conn, |conn| -> Result<_, Error> {
+            recorded(conn, &who, |conn, journal| -> Result<_, Error> {
                 let candidate_id = resumes::find(conn, agency_id, resume_id)?.candidate_id;
                 lock_checked(conn, Table::Candidates, agency_id, candidate_id, None)?;
                 let resume = resumes::set_parsed(conn, agency_id, resume_id, &parsed)?;
+                journal.other("resume", resume_id, "reparsed", &["parsed"]);
+                let data = json!({"id": resume_id.to_string(), "candidate_id": candidate_id.to_string(),
+                                  "format": format.as_str(), "text_found": found.is_some()});
+                journal.event("resume.parsed", "resume", resume_id, data);
                 let current = candidates::find(conn, agency_id, candidate_id)?;
                 let merged = match &found {
                     Some(x) => apply::merge(current.to_draft(), x),
@@ -194,6 +217,9 @@ pub async fn reparse(state: &AppState, agency_id: i64, resume_id: i64) -> Result
                 };
                 let is_current = current.row.current_resume_id == Some(resume_id);
                 let candidate = if merged != current.to_draft() {
+                    journal.other("candidate", candidate_id, "updated", &["from_resume"]);
+                    let changed = json!({"id": candidate_id.to_string(), "changed": ["from_resume"]});
+                    journal.event("candidate.updated", "candidate", candidate_id, changed);
                     candidates::write(conn, &current, &merged, current.row.current_resume_id)?
                 } else if is_current {
                     current
@@ -211,13 +237,7 @@ pub async fn reparse(state: &AppState, agency_id: i64, resume_id: i64) -> Result
 }
 
 /// The import command's file: read, then stored as [`Destination::Filed`].
-pub fn import(
-    conn: &mut DbConnection,
-    sandbox: &Sandbox,
-    agency_id: i64,
-    user_id: i64,
-    file: &File,
-) -> Result<Outcome, Error> {
+pub fn import(conn: &mut DbConnection, sandbox: &Sandbox, who: &Who, file: &File) -> Result<Outcome, Error> {
     let reading = read(sandbox, &file.bytes)?;
-    Ok(store(conn, agency_id, Some(user_id), Destination::Filed, file, reading)?.outcome)
+    Ok(store(conn, who, Destination::Filed, file, reading)?.outcome)
 }

@@ -3,9 +3,11 @@
 //! is refused early instead of growing memory or slowing everything else; login attempts are
 //! counted per address before the password is checked (see `domain::throttle`).
 
+use super::journal::recorded;
 use super::Error;
 use crate::credentials::{password, refresh as refresh_token};
 use crate::db::models::agencies::{self, Agency};
+use crate::db::models::audit::{self, Change, Who};
 use crate::db::models::rate_card;
 use crate::db::models::users::{self, User};
 use crate::db::models::{login_attempts, now, refresh_tokens, unique};
@@ -13,6 +15,7 @@ use crate::db::{write_tx, DbConnection, WriteError};
 use crate::domain::taxonomy::Taxonomy;
 use crate::domain::throttle::{self, Policy};
 use crate::domain::user::{Role, Signup};
+use crate::domain::Actor;
 use crate::state::AppState;
 
 /// A signed-in session: a short-lived access token and a rotating refresh token.
@@ -81,6 +84,18 @@ pub async fn signup(state: &AppState, signup: Signup) -> Result<Session, Error> 
                     role: Role::Admin,
                 };
                 let user = unique(conn, |conn| users::insert(conn, agency.id, new), |_| Ok(None), EMAIL_TAKEN)?;
+                let who = Who { agency_id: agency.id, actor: Actor::User(user.id), request_id: None };
+                let created = |resource, id, fields: &[&str]| Change {
+                    resource,
+                    id,
+                    action: "created",
+                    fields: fields.iter().map(|f| f.to_string()).collect(),
+                };
+                audit::record(
+                    conn,
+                    &who,
+                    &[created("agency", agency.id, &["name"]), created("user", user.id, &["email", "name", "role"])],
+                )?;
                 let (plain, agency) = store_refresh_token(conn, ttl, &user, None)?;
                 Ok::<_, Error>((user, agency, plain))
             })
@@ -198,7 +213,12 @@ pub async fn change_password(state: &AppState, user: User, current: String, new:
     }
     state
         .db(move |conn| {
-            write_tx(conn, |conn| -> Result<(), Error> { Ok(users::set_password(conn, &user, &new_hash)?) })
+            let who = Who { agency_id: user.agency_id, actor: Actor::User(user.id), request_id: None };
+            recorded(conn, &who, |conn, journal| -> Result<(), Error> {
+                users::set_password(conn, &user, &new_hash)?;
+                journal.other("user", user.id, "password_changed", &["password"]);
+                Ok(())
+            })
         })
         .await
 }

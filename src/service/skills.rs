@@ -1,6 +1,9 @@
 //! Cleaning up the agency's own skills: a mistaken skill is renamed, or merged into the one it
 //! should have been, everywhere it is used, in one transaction.
 
+use serde_json::json;
+
+use super::journal::Journal;
 use super::Error;
 use crate::db::models::candidates::{self, Candidate};
 use crate::db::models::job_orders::{self, JobOrder};
@@ -16,7 +19,13 @@ use crate::domain::skills::{normalize, SkillPatch};
 /// new version, so ETags, search documents and the match index show the new name), and its
 /// rate card entry gets a new version. 409 for a skill of the curated taxonomy or a name that
 /// means another skill.
-pub fn update(conn: &mut DbConnection, agency_id: i64, id: i64, patch: SkillPatch) -> Result<Skill, Error> {
+pub fn update(
+    conn: &mut DbConnection,
+    journal: &mut Journal,
+    agency_id: i64,
+    id: i64,
+    patch: SkillPatch,
+) -> Result<Skill, Error> {
     write_tx(conn, |conn| {
         lock_scope(conn, Scope::Skills, agency_id)?;
         let (current, draft) = skills::own(conn, agency_id, id, "renamed or changed")?;
@@ -25,8 +34,19 @@ pub fn update(conn: &mut DbConnection, agency_id: i64, id: i64, patch: SkillPatc
             return Ok(current);
         }
         let skill = skills::store(conn, agency_id, &current, &changed)?;
+        let mut fields = Vec::new();
+        for (field, differs) in [
+            ("name", changed.name != draft.name),
+            ("category", changed.category != draft.category),
+            ("aliases", changed.aliases != draft.aliases),
+        ] {
+            if differs {
+                fields.push(field);
+            }
+        }
+        journal.other("skill", id, "updated", &fields);
         if skill.name != current.name {
-            rewrite_holders(conn, agency_id, id, |_| {}, |_| {})?;
+            rewrite_holders(conn, journal, agency_id, id, |_| {}, |_| {})?;
             rate_card::skill_renamed(conn, agency_id, id)?;
         }
         Ok(skill)
@@ -38,7 +58,13 @@ pub fn update(conn: &mut DbConnection, agency_id: i64, id: i64, patch: SkillPatc
 /// both; each a new version, so ETags and the match index follow), its rate card entry moves to
 /// the target, and its names become the agency's aliases of the target, so the old spelling
 /// keeps resolving. Then the source is gone. Answers the target.
-pub fn merge(conn: &mut DbConnection, agency_id: i64, source_id: i64, into: &str) -> Result<Skill, Error> {
+pub fn merge(
+    conn: &mut DbConnection,
+    journal: &mut Journal,
+    agency_id: i64,
+    source_id: i64,
+    into: &str,
+) -> Result<Skill, Error> {
     write_tx(conn, |conn| {
         lock_scope(conn, Scope::Skills, agency_id)?;
         let (source, _) = skills::own(conn, agency_id, source_id, "merged away")?;
@@ -51,6 +77,7 @@ pub fn merge(conn: &mut DbConnection, agency_id: i64, source_id: i64, into: &str
         let (from, to) = (source.name.as_str(), target.name.as_str());
         rewrite_holders(
             conn,
+            journal,
             agency_id,
             source.id,
             |draft| {
@@ -66,6 +93,8 @@ pub fn merge(conn: &mut DbConnection, agency_id: i64, source_id: i64, into: &str
         )?;
         rate_card::repoint(conn, agency_id, source.id, target.id)?;
         skills::fold_into(conn, agency_id, &source, target.id)?;
+        journal.other("skill", source.id, "merged", &[]);
+        journal.other("skill", target.id, "updated", &["aliases"]);
         Ok(skills::find(conn, agency_id, target.id)?)
     })
 }
@@ -75,6 +104,7 @@ pub fn merge(conn: &mut DbConnection, agency_id: i64, source_id: i64, into: &str
 /// any is written.
 fn rewrite_holders(
     conn: &mut DbConnection,
+    journal: &mut Journal,
     agency_id: i64,
     id: i64,
     mut edit_candidate: impl FnMut(&mut CandidateDraft),
@@ -94,12 +124,17 @@ fn rewrite_holders(
         edit_candidate(&mut draft);
         let saved = candidates::write(conn, &current, &draft, current.row.current_resume_id)?;
         search::refresh(conn, agency_id, saved.row.id)?;
+        journal.other("candidate", id, "updated", &["skills"]);
+        journal.event("candidate.updated", "candidate", id, json!({"id": id.to_string(), "changed": ["skills"]}));
     }
     for id in orders {
         let current: JobOrder = job_orders::find(conn, agency_id, id)?;
         let mut draft = current.to_draft();
         edit_job_order(&mut draft);
         current.store(conn, &draft)?;
+        let changed = ["nice_to_have_skills", "required_skills"];
+        journal.other("job_order", id, "updated", &changed);
+        journal.event("job_order.updated", "job_order", id, json!({"id": id.to_string(), "changed": changed}));
     }
     Ok(())
 }

@@ -3,8 +3,10 @@
 //! agency always keeps an active admin. Changes of one agency's users take turns (a lock per
 //! agency), so two admins disabling each other at once cannot leave it without one.
 
+use super::journal::recorded;
 use super::sessions::{hash, EMAIL_TAKEN};
 use super::Error;
+use crate::db::models::audit::Who;
 use crate::db::models::users::{self, User, UserDraft};
 use crate::db::models::{lock_checked, unique};
 use crate::db::{lock_scope, write_tx, DbConnection, Scope, Table, WriteError};
@@ -12,18 +14,21 @@ use crate::domain::patch::IfMatch;
 use crate::domain::user::{NewUser, Role, UserChanges};
 use crate::state::AppState;
 
-/// Adds a user to the agency, with a password the admin chose.
-pub async fn invite(state: &AppState, agency_id: i64, new: NewUser) -> Result<User, Error> {
+/// Adds a user to `who`'s agency, with a password the admin chose; journaled.
+pub async fn invite(state: &AppState, who: Who, new: NewUser) -> Result<User, Error> {
     let hash = hash(state, new.password.clone()).await?;
+    let agency_id = who.agency_id;
     state
         .db(move |conn| {
-            write_tx(conn, |conn| {
+            recorded(conn, &who, |conn, journal| {
                 if users::email_taken(conn, &new.email)?.is_some() {
                     return Err(WriteError::conflict(EMAIL_TAKEN).into());
                 }
                 let row =
                     users::NewUserRow { name: &new.name, email: &new.email, password_hash: &hash, role: new.role };
-                Ok::<_, Error>(unique(conn, |conn| users::insert(conn, agency_id, row), |_| Ok(None), EMAIL_TAKEN)?)
+                let user = unique(conn, |conn| users::insert(conn, agency_id, row), |_| Ok(None), EMAIL_TAKEN)?;
+                journal.other("user", user.id, "created", &["email", "name", "password", "role"]);
+                Ok::<_, Error>(user)
             })
         })
         .await

@@ -3,6 +3,8 @@
 //! PostgreSQL schema that is dropped afterwards. An unreachable PostgreSQL fails the test.
 #![allow(dead_code)]
 
+pub mod receiver;
+
 use std::collections::HashMap;
 
 use bridgehire::config::Settings;
@@ -72,10 +74,15 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
 
 /// Two instances started at the same moment on one fresh database, as behind a load balancer.
 pub async fn spawn_two_instances() -> (TestApp, TestApp) {
+    spawn_two_instances_with(&[]).await
+}
+
+/// Two instances on one fresh database, with some settings overridden.
+pub async fn spawn_two_instances_with(overrides: &[(&str, &str)]) -> (TestApp, TestApp) {
     let (database_url, db) = fresh_database();
     let (first, second) = futures_util::future::join(
-        Application::build(settings(&database_url, &[])),
-        Application::build(settings(&database_url, &[])),
+        Application::build(settings(&database_url, overrides)),
+        Application::build(settings(&database_url, overrides)),
     )
     .await;
     (
@@ -105,6 +112,8 @@ pub fn settings(database_url: &str, overrides: &[(&str, &str)]) -> Settings {
         ("DB_POOL_SIZE", "4"),
         ("SHUTDOWN_TIMEOUT_SECONDS", "0"),
         ("EXTRACTOR_PROGRAM", env!("CARGO_BIN_EXE_bridgehire")),
+        // No webhook delivery worker unless a test asks for one (tests/webhooks.rs).
+        ("WEBHOOK_POLL_MS", "0"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -11,6 +11,7 @@
 
 pub mod agencies;
 pub mod api_keys;
+pub mod audit;
 pub mod candidates;
 pub mod clients;
 pub mod job_orders;
@@ -23,6 +24,7 @@ pub mod resumes;
 pub mod shortlist;
 pub mod skills;
 pub mod users;
+pub mod webhooks;
 
 use chrono::{NaiveDateTime, Utc};
 
