@@ -27,12 +27,16 @@ use crate::domain::webhook::{retry_delay, sign, TargetPolicy};
 const BATCH: i64 = 32;
 /// Longer than an attempt may take: a claim held this long belongs to an instance that died.
 const LEASE_MARGIN: Duration = Duration::from_secs(30);
+/// How often the audit log is purged of entries past their retention.
+const PURGE_EVERY: Duration = Duration::from_secs(3600);
 /// Error texts kept in the delivery log.
 const MAX_ERROR: usize = 300;
 
 /// What the worker needs, held weakly: when the application is gone, the worker stops.
 pub struct Worker {
     pub pool: Pool,
+    /// Audit entries older than this are deleted, once an hour.
+    pub audit_retention: Duration,
     pub policy: TargetPolicy,
     pub timeout: Duration,
     pub poll: Duration,
@@ -60,8 +64,13 @@ async fn run(worker: Weak<Worker>) {
         Ok(client) => client,
         Err(error) => return tracing::error!(%error, "webhook deliveries cannot start"),
     };
+    let mut purged_at: Option<Instant> = None;
     loop {
         let Some(w) = worker.upgrade() else { return };
+        if purged_at.is_none_or(|at| at.elapsed() > PURGE_EVERY) {
+            purged_at = Some(Instant::now());
+            purge_audit_log(&w).await;
+        }
         let sent = match round(&w, &client).await {
             Ok(sent) => sent,
             Err(error) => {
@@ -74,6 +83,30 @@ async fn run(worker: Weak<Worker>) {
             drop(w);
             let _ = tokio::time::timeout(poll, wake.notified()).await;
         }
+    }
+}
+
+/// Deletes the audit entries past their retention, a batch at a time.
+async fn purge_audit_log(w: &Worker) {
+    let (pool, retention) = (w.pool.clone(), w.audit_retention);
+    let purged = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+        let before = now() - chrono::Duration::from_std(retention)?;
+        let mut conn = pool.get()?;
+        let mut total = 0;
+        loop {
+            let n = crate::db::models::audit::purge(&mut conn, before)?;
+            total += n;
+            if n == 0 {
+                return Ok(total);
+            }
+        }
+    })
+    .await;
+    match purged {
+        Ok(Ok(0)) => {}
+        Ok(Ok(n)) => tracing::info!(entries = n, "audit entries past their retention deleted"),
+        Ok(Err(error)) => tracing::warn!(%error, "audit log purge failed"),
+        Err(error) => tracing::warn!(%error, "audit log purge failed"),
     }
 }
 

@@ -55,6 +55,7 @@ impl Application {
         let delivery_worker = (!settings.webhook_poll.is_zero()).then(|| {
             Arc::new(crate::delivery::Worker {
                 pool: pool.clone(),
+                audit_retention: settings.audit_retention,
                 policy: settings.webhook_targets,
                 timeout: settings.webhook_timeout,
                 poll: settings.webhook_poll,

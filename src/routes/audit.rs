@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The resources the log names.
-const RESOURCES: [&str; 15] = [
+const RESOURCES: [&str; 14] = [
     "agency",
     "api_key",
     "candidate",
@@ -27,7 +27,6 @@ const RESOURCES: [&str; 15] = [
     "webhook",
     "webhook_delivery",
     "match_alert",
-    "other",
 ];
 
 #[derive(Serialize)]
@@ -71,7 +70,7 @@ pub async fn list_audit_events(
 ) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
     let page = q.page();
-    let kind = q.choice("actor_kind", &["user", "api_key"], |k| Some(k.to_owned()));
+    let kind = q.choice("actor_kind", &["user", "api_key"], |k| ["user", "api_key"].contains(&k).then(|| k.to_owned()));
     let actor_id = q.id("actor_id");
     let actor = match (kind.as_deref(), actor_id) {
         (Some(_), None) | (None, Some(_)) => {
@@ -84,7 +83,7 @@ pub async fn list_audit_events(
     };
     let filter = AuditFilter {
         actor,
-        resource: q.choice("resource", &RESOURCES, |r| Some(r.to_owned())),
+        resource: q.choice("resource", &RESOURCES, |r| RESOURCES.contains(&r).then(|| r.to_owned())),
         resource_id: q.id("resource_id").map(|id| id.unwrap_or(-1)),
         from: q.timestamp("from"),
         until: q.timestamp("until"),

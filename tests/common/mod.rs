@@ -93,7 +93,12 @@ pub async fn spawn_two_instances_with(overrides: &[(&str, &str)]) -> (TestApp, T
 
 /// A second instance started later on the same database, as after an upgrade or a restart.
 pub async fn restart_on(app: &TestApp) -> TestApp {
-    let next = Application::build(settings(&app.database_url, &[])).await.expect("application builds");
+    spawn_app_with_database(app, &[]).await
+}
+
+/// Another instance on `app`'s database, with some settings overridden.
+pub async fn spawn_app_with_database(app: &TestApp, overrides: &[(&str, &str)]) -> TestApp {
+    let next = Application::build(settings(&app.database_url, overrides)).await.expect("application builds");
     serve(next, None, &app.database_url)
 }
 
