@@ -41,6 +41,8 @@ pub struct Worker {
     pub timeout: Duration,
     pub poll: Duration,
     pub wake: Arc<Notify>,
+    /// For standing match alerts, evaluated by this worker before each round of deliveries.
+    pub index: crate::match_index::MatchIndex,
 }
 
 /// Starts the worker on its own thread; it ends when `worker` is dropped.
@@ -65,12 +67,14 @@ async fn run(worker: Weak<Worker>) {
         Err(error) => return tracing::error!(%error, "webhook deliveries cannot start"),
     };
     let mut purged_at: Option<Instant> = None;
+    let markets = Arc::new(std::sync::Mutex::new(crate::service::alerts::Markets::default()));
     loop {
         let Some(w) = worker.upgrade() else { return };
         if purged_at.is_none_or(|at| at.elapsed() > PURGE_EVERY) {
             purged_at = Some(Instant::now());
             purge_audit_log(&w).await;
         }
+        let evaluated = match_alerts(&w, markets.clone()).await;
         let sent = match round(&w, &client).await {
             Ok(sent) => sent,
             Err(error) => {
@@ -78,10 +82,33 @@ async fn run(worker: Weak<Worker>) {
                 0
             }
         };
-        if sent < BATCH as usize {
+        if sent < BATCH as usize && evaluated == 0 {
             let (wake, poll) = (w.wake.clone(), w.poll);
             drop(w);
             let _ = tokio::time::timeout(poll, wake.notified()).await;
+        }
+    }
+}
+
+/// Evaluates the candidate changes since the last round for standing match alerts (see
+/// `service::alerts`). Answers how many changes it read.
+async fn match_alerts(w: &Worker, markets: Arc<std::sync::Mutex<crate::service::alerts::Markets>>) -> usize {
+    let (pool, index) = (w.pool.clone(), w.index.clone());
+    let evaluated = tokio::task::spawn_blocking(move || -> anyhow::Result<usize> {
+        let mut conn = pool.get()?;
+        let mut markets = markets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(crate::service::alerts::run(&mut conn, &index, &mut markets)?)
+    })
+    .await;
+    match evaluated {
+        Ok(Ok(n)) => n,
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "match alerts not evaluated this round; trying again");
+            0
+        }
+        Err(error) => {
+            tracing::warn!(%error, "match alerts not evaluated this round; trying again");
+            0
         }
     }
 }

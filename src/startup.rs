@@ -52,6 +52,7 @@ impl Application {
             limits: Limits::default(),
         };
         let deliveries = Arc::new(tokio::sync::Notify::new());
+        let match_index = MatchIndex::new(settings.match_index_idle);
         let delivery_worker = (!settings.webhook_poll.is_zero()).then(|| {
             Arc::new(crate::delivery::Worker {
                 pool: pool.clone(),
@@ -60,6 +61,7 @@ impl Application {
                 timeout: settings.webhook_timeout,
                 poll: settings.webhook_poll,
                 wake: deliveries.clone(),
+                index: match_index.clone(),
             })
         });
         if let Some(worker) = &delivery_worker {
@@ -71,7 +73,7 @@ impl Application {
             settings: settings.clone(),
             dummy_hash,
             sandbox,
-            match_index: MatchIndex::new(settings.match_index_idle),
+            match_index,
             gates,
             deliveries,
             delivery_worker,

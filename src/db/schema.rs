@@ -243,6 +243,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    match_alerts (job_order_id, candidate_id) {
+        job_order_id -> BigInt,
+        candidate_id -> BigInt,
+        agency_id -> BigInt,
+        score_tenths -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     job_orders (id) {
         id -> BigInt,
         agency_id -> BigInt,
@@ -259,6 +269,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         markup_bp -> Nullable<Integer>,
+        alerts -> Bool,
+        alert_min_score_tenths -> Nullable<Integer>,
     }
 }
 
@@ -367,6 +379,7 @@ diesel::joinable!(placements -> candidates (candidate_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
+    match_alerts,
     audit_events,
     webhook_endpoints,
     outbox_events,

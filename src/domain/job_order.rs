@@ -78,6 +78,12 @@ pub struct JobOrderInput {
     /// suggestions, so a typo does not make a permanent skill).
     #[serde(default, deserialize_with = "non_null")]
     pub create_custom_skills: Option<bool>,
+    /// Standing match alerts: a `match.alert` event when a candidate newly matches.
+    #[serde(default, deserialize_with = "non_null")]
+    pub alerts: Option<bool>,
+    /// Only candidates scoring at least this (0–100, one decimal) are alerted on.
+    #[serde(default)]
+    pub alert_min_score: Option<f64>,
 }
 
 /// Whether skill names nobody knows become the agency's own skills: a property of the request,
@@ -106,6 +112,8 @@ pub struct JobOrderDraft {
     pub status: Status,
     pub markup: Option<Markup>,
     pub new_skills: NewSkills,
+    pub alerts: bool,
+    pub alert_min_score_tenths: Option<i32>,
 }
 
 fn needs(check: &mut Check, field: &str, list: Vec<SkillNeed>) -> Vec<SkillNeed> {
@@ -169,6 +177,15 @@ impl JobOrderInput {
             status: self.status.unwrap_or(Status::Open),
             markup: check.markup("markup_percent", self.markup_percent),
             new_skills: NewSkills(self.create_custom_skills.unwrap_or(false)),
+            alerts: self.alerts.unwrap_or(false),
+            alert_min_score_tenths: match self.alert_min_score {
+                Some(score) if !(0.0..=100.0).contains(&score) || score.is_nan() => {
+                    check.fail("alert_min_score", "must be from 0 to 100");
+                    None
+                }
+                Some(score) => Some((score * 10.0).round() as i32),
+                None => None,
+            },
         };
         check.finish(draft)
     }
@@ -257,6 +274,10 @@ pub struct JobOrderPatch {
     pub markup_percent: Option<Option<f64>>,
     #[serde(default, deserialize_with = "non_null")]
     pub create_custom_skills: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    pub alerts: Option<Option<bool>>,
+    #[serde(default, deserialize_with = "present")]
+    pub alert_min_score: Option<Option<f64>>,
 }
 
 impl JobOrderPatch {
@@ -280,6 +301,8 @@ impl JobOrderPatch {
             status: Some(required(c.status, self.status, "status", &mut nulls)),
             markup_percent: nullable(c.markup.map(Markup::percent), self.markup_percent),
             create_custom_skills: self.create_custom_skills,
+            alerts: Some(required(c.alerts, self.alerts, "alerts", &mut nulls)),
+            alert_min_score: nullable(c.alert_min_score_tenths.map(|t| f64::from(t) / 10.0), self.alert_min_score),
         };
         finish_patch(merged.validate(), nulls)
     }

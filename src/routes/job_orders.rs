@@ -37,6 +37,9 @@ pub struct JobOrderView {
     markup_percent: Option<f64>,
     effective_markup_percent: f64,
     markup_source: &'static str,
+    /// Standing match alerts on this job order.
+    alerts: bool,
+    alert_min_score: Option<f64>,
     location: Option<String>,
     remote: bool,
     duration_months: Option<i32>,
@@ -79,6 +82,8 @@ impl From<&JobOrder> for JobOrderView {
             remote: r.remote,
             duration_months: r.duration_months,
             status: j.status().as_str(),
+            alerts: r.alerts,
+            alert_min_score: r.alert_min_score_tenths.map(|t| f64::from(t) / 10.0),
             created_at: ts(r.created_at),
             updated_at: ts(r.updated_at),
             version: r.version,

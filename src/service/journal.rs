@@ -109,6 +109,11 @@ impl Journal {
         });
     }
 
+    /// Writes only the events, for what happens on nobody's behalf (match alerts).
+    pub fn send(&self, conn: &mut DbConnection, agency_id: i64) -> diesel::QueryResult<()> {
+        webhooks::emit(conn, agency_id, &self.events).map(|_| ())
+    }
+
     fn write(&self, conn: &mut DbConnection, who: &Who) -> diesel::QueryResult<()> {
         audit::record(conn, who, &self.changes)?;
         webhooks::emit(conn, who.agency_id, &self.events)?;

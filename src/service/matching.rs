@@ -122,7 +122,7 @@ impl Role {
         }
     }
 
-    fn criteria(&self) -> Criteria {
+    pub(super) fn criteria(&self) -> Criteria {
         Criteria {
             needs: self.needs.clone(),
             budget_cents: self.budget_cents,
@@ -233,7 +233,7 @@ fn resolve_role(conn: &mut DbConnection, agency_id: i64, d: RoleDraft) -> Result
 }
 
 /// A crossover candidate's ramp-up plan, with names; experienced people need none.
-fn named_plan(profile: &Profile, m: &Match, criteria: &Criteria, catalog: &Catalog) -> Option<RampUpView> {
+pub(super) fn named_plan(profile: &Profile, m: &Match, criteria: &Criteria, catalog: &Catalog) -> Option<RampUpView> {
     if m.segment != Segment::Crossover {
         return None;
     }
@@ -250,7 +250,7 @@ fn named_plan(profile: &Profile, m: &Match, criteria: &Criteria, catalog: &Catal
 }
 
 /// For each need, the skills that imply it.
-fn implying(criteria: &Criteria, catalog: &Catalog) -> HashMap<u32, Vec<u32>> {
+pub(super) fn implying(criteria: &Criteria, catalog: &Catalog) -> HashMap<u32, Vec<u32>> {
     criteria.needs.iter().map(|n| (n.skill_id, catalog.implying(n.skill_id))).collect()
 }
 
@@ -291,13 +291,13 @@ fn rank(fresh: &Fresh, criteria: &Criteria, card_rate: Option<i64>, ask: Ask, ex
 
 /// What is read of the matches returned: the candidates, their current résumés' extractions,
 /// and their stages on the job order's shortlist.
-struct Details {
-    people: HashMap<i64, Candidate>,
-    extractions: HashMap<i64, Extraction>,
-    stages: HashMap<i64, String>,
+pub(super) struct Details {
+    pub(super) people: HashMap<i64, Candidate>,
+    pub(super) extractions: HashMap<i64, Extraction>,
+    pub(super) stages: HashMap<i64, String>,
 }
 
-fn details(
+pub(super) fn details(
     conn: &mut DbConnection,
     agency_id: i64,
     job_order_id: Option<i64>,
@@ -374,7 +374,7 @@ fn explain_matches(criteria: &Criteria, ranked: Ranked, details: Details) -> (Ou
 /// One match with everything said about it: the skills that cover each need (with the résumé
 /// line), the money, the plan and the explanation.
 #[allow(clippy::too_many_arguments)]
-fn assemble(
+pub(super) fn assemble(
     criteria: &Criteria,
     m: &Match,
     profile: &Profile,

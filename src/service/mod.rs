@@ -4,6 +4,7 @@
 //! one write transaction) or the shared state (and takes connections only for short database
 //! calls, doing slow work on the blocking pool through a gate).
 
+pub mod alerts;
 pub mod api_keys;
 pub mod journal;
 pub mod matching;

@@ -32,6 +32,8 @@ pub struct JobOrderRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub markup_bp: Option<i32>,
+    pub alerts: bool,
+    pub alert_min_score_tenths: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -93,6 +95,8 @@ impl JobOrder {
             status: self.status(),
             markup: self.markup(),
             new_skills: Default::default(),
+            alerts: self.row.alerts,
+            alert_min_score_tenths: self.row.alert_min_score_tenths,
         }
     }
 }
@@ -206,6 +210,8 @@ struct Fields<'a> {
     search_text: String,
     updated_at: NaiveDateTime,
     markup_bp: Option<i32>,
+    alerts: bool,
+    alert_min_score_tenths: Option<i32>,
 }
 
 impl<'a> Fields<'a> {
@@ -224,6 +230,8 @@ impl<'a> Fields<'a> {
             search_text: search_text(parts),
             updated_at: at,
             markup_bp: d.markup.map(Markup::hundredths),
+            alerts: d.alerts,
+            alert_min_score_tenths: d.alert_min_score_tenths,
         }
     }
 }
@@ -417,4 +425,16 @@ pub fn delete(conn: &mut DbConnection, agency_id: i64, id: i64, if_match: Option
             .execute(conn)?;
         Ok(())
     })
+}
+
+/// The agency's open job orders with standing match alerts on, by id.
+pub fn alerting(conn: &mut DbConnection, agency_id: i64) -> QueryResult<Vec<JobOrder>> {
+    let rows: Vec<Joined> = joined()
+        .filter(job_orders::agency_id.eq(agency_id))
+        .filter(job_orders::alerts.eq(true))
+        .filter(job_orders::status.eq(Status::Open.as_str()))
+        .select((JobOrderRow::as_select(), INHERITED))
+        .order(job_orders::id)
+        .load(conn)?;
+    attach_skills(conn, rows)
 }

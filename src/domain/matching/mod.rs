@@ -535,6 +535,22 @@ pub fn assess(profile: &Profile, criteria: &Criteria, weights: &Weights) -> Matc
     }
 }
 
+/// One candidate against the criteria as a ranking takes them: `None` when a rule leaves them
+/// out (status, rate over the pay ceiling, no required skill, location), else their match,
+/// scored with the weights the market calls for.
+pub fn qualify(profile: &Profile, criteria: &Criteria, market: &Market) -> Option<Match> {
+    if profile.status != Status::Active {
+        return None;
+    }
+    let (_, any_required) = fit(profile, &criteria.needs);
+    if exclusion(profile, criteria, criteria.pay_ceiling(), any_required).is_some() {
+        return None;
+    }
+    let affordable = affordability(criteria.budget_cents, market, criteria.markup);
+    let weights = if affordable == Some(false) { CROSSOVER_WEIGHTS } else { BALANCED_WEIGHTS };
+    Some(assess(profile, criteria, &weights))
+}
+
 /// Ranks the profiles for the criteria against a market estimate. One pass over the profiles
 /// counts the exclusions and what-if raises and scores the rest; only the returned matches get
 /// their matched and missing skills listed.
