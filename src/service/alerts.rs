@@ -65,10 +65,19 @@ pub fn run(conn: &mut DbConnection, index: &MatchIndex, markets: &mut Markets) -
             }
         }
     }
+    let started = Instant::now();
     let mut verdicts = Vec::new();
     for (agency_id, candidate_ids) in &changed {
         verdicts.extend(evaluate(conn, index, markets, *agency_id, candidate_ids)?);
     }
+    let candidates: usize = changed.values().map(Vec::len).sum();
+    tracing::debug!(
+        candidates,
+        pairs = verdicts.len(),
+        alerts = verdicts.iter().filter(|v| v.alert.is_some()).count(),
+        elapsed_ms = format!("{:.1}", started.elapsed().as_secs_f64() * 1000.0),
+        "match alerts evaluated"
+    );
     write_tx(conn, |conn| {
         // Another instance may have taken this batch meanwhile: its alerts stand.
         let now_at: i64 = lock_cursor(conn)?;
