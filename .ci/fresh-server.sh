@@ -33,7 +33,8 @@ trap stop_fresh_server EXIT
 start_fresh_server() {
     PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     BASE="http://127.0.0.1:$PORT"
-    (cd "$WORK" && env -u DATABASE_URL -u JWT_SECRET BIND_ADDRESS="127.0.0.1:$PORT" "$BIN" >"$WORK/server.log" 2>&1) &
+    # exec: the subshell becomes the server, so SERVER_PID is the server's and stopping it works.
+    (cd "$WORK" && exec env -u DATABASE_URL -u JWT_SECRET BIND_ADDRESS="127.0.0.1:$PORT" "$BIN" >"$WORK/server.log" 2>&1) &
     SERVER_PID=$!
     for _ in $(seq 1 300); do
         curl -fsS -o /dev/null --max-time 2 "$BASE/readyz" 2>/dev/null && return 0

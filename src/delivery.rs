@@ -27,6 +27,8 @@ use crate::domain::webhook::{retry_delay, sign, TargetPolicy};
 const BATCH: i64 = 32;
 /// Longer than an attempt may take: a claim held this long belongs to an instance that died.
 const LEASE_MARGIN: Duration = Duration::from_secs(30);
+/// How long finished deliveries and their events are kept.
+const OUTBOX_DAYS: i64 = 30;
 /// How often the audit log is purged of entries past their retention.
 const PURGE_EVERY: Duration = Duration::from_secs(3600);
 /// Error texts kept in the delivery log.
@@ -124,14 +126,19 @@ async fn purge_audit_log(w: &Worker) {
             let n = crate::db::models::audit::purge(&mut conn, before)?;
             total += n;
             if n == 0 {
-                return Ok(total);
+                break;
             }
         }
+        // The outbox and the delivery log keep a month.
+        let month_ago = now() - chrono::Duration::days(OUTBOX_DAYS);
+        let evaluated = crate::service::alerts::evaluated_up_to(&mut conn)?;
+        total += webhooks::purge(&mut conn, month_ago, evaluated)?;
+        Ok(total)
     })
     .await;
     match purged {
         Ok(Ok(0)) => {}
-        Ok(Ok(n)) => tracing::info!(entries = n, "audit entries past their retention deleted"),
+        Ok(Ok(n)) => tracing::info!(rows = n, "audit entries and delivered events past their retention deleted"),
         Ok(Err(error)) => tracing::warn!(%error, "audit log purge failed"),
         Err(error) => tracing::warn!(%error, "audit log purge failed"),
     }
@@ -165,10 +172,14 @@ async fn round(w: &Worker, client: &reqwest::Client) -> anyhow::Result<usize> {
     let pool = w.pool.clone();
     let done: Vec<(i64, Attempt)> = claimed.iter().map(|c| c.id).zip(outcomes).collect();
     let count = done.len();
+    // Each outcome on its own: one that cannot be recorded (its endpoint deleted meanwhile)
+    // leaves the others recorded, and its own delivery to be tried again when the lease ends.
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let mut conn = pool.get()?;
         for (id, attempt) in &done {
-            webhooks::finish(&mut conn, *id, attempt)?;
+            if let Err(error) = webhooks::finish(&mut conn, *id, attempt) {
+                tracing::warn!(%error, delivery = id, "a delivery's outcome was not recorded");
+            }
         }
         Ok(())
     })

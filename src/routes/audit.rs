@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The resources the log names.
-const RESOURCES: [&str; 14] = [
+const RESOURCES: [&str; 13] = [
     "agency",
     "api_key",
     "candidate",
@@ -26,7 +26,6 @@ const RESOURCES: [&str; 14] = [
     "user",
     "webhook",
     "webhook_delivery",
-    "match_alert",
 ];
 
 #[derive(Serialize)]

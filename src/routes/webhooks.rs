@@ -1,7 +1,7 @@
 //! Webhook endpoints of the agency's tools, their delivery log, retries and test pings; admins
 //! only. Deliveries follow the Standard Webhooks specification (see `crate::delivery`).
 
-use actix_web::http::StatusCode;
+use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
 use rand::RngCore;
@@ -103,6 +103,12 @@ impl From<&Logged> for DeliveryView {
     }
 }
 
+/// An answer that carries a signing secret must not be cached.
+fn no_store(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    response
+}
+
 /// A new signing secret: `whsec_` and 32 random bytes in base64, as Standard Webhooks has it.
 fn new_secret() -> String {
     let mut bytes = [0u8; 32];
@@ -124,7 +130,7 @@ pub async fn create_webhook(
     })
     .await?;
     let location = format!("/api/v1/webhooks/{}", endpoint.id);
-    Ok(created(&WebhookWithSecret::from(&endpoint), location, endpoint.version))
+    Ok(no_store(created(&WebhookWithSecret::from(&endpoint), location, endpoint.version)))
 }
 
 pub async fn list_webhooks(
@@ -147,7 +153,7 @@ pub async fn get_webhook(
 ) -> Result<HttpResponse, ApiError> {
     let (agency_id, id) = (admin.0.agency_id(), parse_id(&id)?);
     let endpoint = state.db(move |conn| Ok::<_, ApiError>(webhooks::find(conn, agency_id, id)?)).await?;
-    Ok(versioned(StatusCode::OK, &WebhookWithSecret::from(&endpoint), endpoint.version))
+    Ok(no_store(versioned(StatusCode::OK, &WebhookWithSecret::from(&endpoint), endpoint.version)))
 }
 
 pub async fn update_webhook(
@@ -169,7 +175,7 @@ pub async fn update_webhook(
         Ok(after)
     })
     .await?;
-    Ok(versioned(StatusCode::OK, &WebhookWithSecret::from(&endpoint), endpoint.version))
+    Ok(no_store(versioned(StatusCode::OK, &WebhookWithSecret::from(&endpoint), endpoint.version)))
 }
 
 pub async fn delete_webhook(

@@ -107,6 +107,12 @@ fn cursor(conn: &mut DbConnection) -> QueryResult<i64> {
     cursor_value(conn)
 }
 
+/// The last outbox event match alerts have evaluated (0 before they ever ran).
+pub fn evaluated_up_to(conn: &mut DbConnection) -> QueryResult<i64> {
+    let stored: Option<String> = app_meta::table.find(CURSOR).select(app_meta::value).first(conn).optional()?;
+    Ok(stored.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
 fn cursor_value(conn: &mut DbConnection) -> QueryResult<i64> {
     let value: String = app_meta::table.find(CURSOR).select(app_meta::value).first(conn)?;
     Ok(value.parse().unwrap_or(0))

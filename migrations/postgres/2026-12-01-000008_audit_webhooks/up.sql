@@ -3,7 +3,7 @@
 CREATE TABLE audit_events (
     id BIGSERIAL PRIMARY KEY,
     agency_id BIGINT NOT NULL REFERENCES agencies(id),
-    -- "user" or "api_key" (with actor_id), or "system".
+    -- "user" or "api_key", with actor_id.
     actor_kind TEXT NOT NULL,
     actor_id BIGINT,
     resource TEXT NOT NULL,
@@ -28,7 +28,8 @@ CREATE TABLE webhook_endpoints (
     events TEXT NOT NULL,
     -- "whsec_" + base64 of 32 random bytes; the key of the HMAC signatures.
     secret TEXT NOT NULL,
-    -- Set after repeated failures; deliveries wait until an admin re-enables it.
+    -- Set after repeated failed attempts in a row, cleared by a success or a change: a flag for
+    -- the admin; deliveries go on following their schedule.
     failing_since TIMESTAMP,
     consecutive_failures INTEGER NOT NULL DEFAULT 0,
     version INTEGER NOT NULL,

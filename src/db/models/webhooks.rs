@@ -253,7 +253,12 @@ pub fn retry(conn: &mut DbConnection, agency_id: i64, endpoint_id: i64, id: i64)
     write_tx(conn, |conn| {
         delivery(conn, agency_id, endpoint_id, id)?;
         diesel::update(deliveries::table.filter(deliveries::id.eq(id)))
-            .set((deliveries::state.eq(PENDING), deliveries::attempts.eq(0), deliveries::next_attempt_at.eq(now())))
+            .set((
+                deliveries::state.eq(PENDING),
+                deliveries::attempts.eq(0),
+                deliveries::next_attempt_at.eq(now()),
+                deliveries::locked_until.eq(None::<NaiveDateTime>),
+            ))
             .execute(conn)?;
         Ok(delivery(conn, agency_id, endpoint_id, id)?)
     })
@@ -356,7 +361,10 @@ pub fn finish(conn: &mut DbConnection, id: i64, attempt: &Attempt) -> Result<(),
             (false, Some(_)) => PENDING,
             (false, None) => FAILED,
         };
-        let endpoint_id: i64 = diesel::update(deliveries::table.filter(deliveries::id.eq(id)))
+        // Only a delivery still claimed: one an admin sent again meanwhile (`retry` releases the
+        // claim) starts its new series of attempts instead of taking this outcome.
+        let claimed = deliveries::table.filter(deliveries::id.eq(id)).filter(deliveries::locked_until.is_not_null());
+        let Some(endpoint_id) = diesel::update(claimed)
             .set((
                 deliveries::state.eq(state),
                 deliveries::locked_until.eq(None::<NaiveDateTime>),
@@ -366,7 +374,11 @@ pub fn finish(conn: &mut DbConnection, id: i64, attempt: &Attempt) -> Result<(),
                 deliveries::last_latency_ms.eq(attempt.latency_ms),
             ))
             .returning(deliveries::endpoint_id)
-            .get_result(conn)?;
+            .get_result::<i64>(conn)
+            .optional()?
+        else {
+            return Ok(());
+        };
         if attempt.succeeded {
             diesel::update(endpoints::table.find(endpoint_id))
                 .set((endpoints::consecutive_failures.eq(0), endpoints::failing_since.eq(None::<NaiveDateTime>)))
@@ -384,4 +396,23 @@ pub fn finish(conn: &mut DbConnection, id: i64, attempt: &Attempt) -> Result<(),
         }
         Ok(())
     })
+}
+
+/// Deletes finished deliveries (delivered or failed) made before `before`, and the events
+/// before then that no delivery needs any more and that match alerts have evaluated (at or
+/// below `evaluated`). Answers how many rows went.
+pub fn purge(conn: &mut DbConnection, before: NaiveDateTime, evaluated: i64) -> QueryResult<usize> {
+    let finished = diesel::delete(
+        deliveries::table.filter(deliveries::state.ne(PENDING)).filter(deliveries::created_at.lt(before)),
+    )
+    .execute(conn)?;
+    let needed = deliveries::table.select(deliveries::event_id);
+    let events = diesel::delete(
+        outbox_events::table
+            .filter(outbox_events::created_at.lt(before))
+            .filter(outbox_events::id.le(evaluated))
+            .filter(outbox_events::id.ne_all(needed)),
+    )
+    .execute(conn)?;
+    Ok(finished + events)
 }
