@@ -9,6 +9,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::Method;
 use actix_web::middleware::Next;
+use actix_web::HttpMessage;
 use tracing::Instrument;
 use tracing_subscriber::{fmt, EnvFilter};
 
@@ -83,6 +84,9 @@ pub fn record_caller(agency_id: i64, user_id: Option<i64>, api_key_id: Option<i6
     }
 }
 
+/// Marks a request that came as `HEAD` before [`head_as_get`] routed it as a `GET`.
+struct CameAsHead;
+
 /// `HEAD` is served by every `GET` route: the request is routed as a `GET`, and the server
 /// sends the headers without the body.
 pub async fn head_as_get(
@@ -91,6 +95,13 @@ pub async fn head_as_get(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if req.method() == Method::HEAD {
         req.head_mut().method = Method::GET;
+        req.extensions_mut().insert(CameAsHead);
     }
     next.call(req).await
+}
+
+/// Whether the request came as `HEAD`: a handler whose body is expensive to make (a streamed
+/// export) can then skip making it, since the server would not send it.
+pub fn is_head(req: &actix_web::HttpRequest) -> bool {
+    req.extensions().contains::<CameAsHead>()
 }
