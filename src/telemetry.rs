@@ -89,6 +89,9 @@ pub fn record_caller(agency_id: i64, user_id: Option<i64>, api_key_id: Option<i6
     }
 }
 
+/// Marks a request that came as `HEAD` before [`head_as_get`] routed it as a `GET`.
+struct CameAsHead;
+
 /// `HEAD` is served by every `GET` route: the request is routed as a `GET`, and the server
 /// sends the headers without the body.
 pub async fn head_as_get(
@@ -97,6 +100,13 @@ pub async fn head_as_get(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     if req.method() == Method::HEAD {
         req.head_mut().method = Method::GET;
+        req.extensions_mut().insert(CameAsHead);
     }
     next.call(req).await
+}
+
+/// Whether the request came as `HEAD`: a handler whose body is expensive to make (a streamed
+/// export) can then skip making it, since the server would not send it.
+pub fn is_head(req: &actix_web::HttpRequest) -> bool {
+    req.extensions().contains::<CameAsHead>()
 }

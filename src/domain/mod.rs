@@ -5,6 +5,7 @@ pub mod agency;
 pub mod api_key;
 pub mod candidate;
 pub mod client;
+pub mod csv;
 pub mod job_order;
 pub mod matching;
 pub mod money;

@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::export::{stream_csv, Export};
 use super::json::ApiJson;
 use super::query::Query;
 use super::{created, if_match, journaled, parse_id, ts, versioned, Page};
@@ -13,6 +14,7 @@ use crate::db::models::candidates::{self, Candidate, CandidateFilter};
 use crate::db::models::json_list;
 use crate::db::{lock, Lock, Table};
 use crate::domain::candidate::{CandidateInput, CandidatePatch, Signal, Status};
+use crate::domain::csv::Cell;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -121,14 +123,43 @@ pub async fn list_candidates(
 ) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
     let page = q.page();
-    let search = q.search("q", 500);
-    if search.is_some() {
+    let filter = filter(&mut q);
+    if filter.search.is_some() {
         q.require_rank(&page);
     }
-    let filter = CandidateFilter {
+    q.finish()?;
+    let agency_id = caller.agency_id();
+    let (rows, next) =
+        state.db(move |conn| Ok::<_, ApiError>(candidates::list(conn, agency_id, &filter, page)?)).await?;
+    Ok(HttpResponse::Ok().json(Page::at(rows.iter().map(CandidateView::from).collect(), next)))
+}
+
+/// Every candidate the list's filters match, as CSV (most relevant first with `q`).
+pub async fn export_candidates(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let mut q = Query::from_request(&req)?;
+    q.no_paging();
+    let filter = filter(&mut q);
+    q.finish()?;
+    let agency_id = caller.agency_id();
+    let export = Export {
+        filename: "candidates.csv",
+        columns: CSV_COLUMNS,
+        read: move |conn, page| candidates::list(conn, agency_id, &filter, page),
+        row: csv_row,
+    };
+    stream_csv(state, &req, export).await
+}
+
+/// The list's filters, for the list and its export alike.
+fn filter(q: &mut Query) -> CandidateFilter {
+    CandidateFilter {
         status: q.choice("status", &["active", "placed", "archived"], Status::parse),
         skills: q.many("skill", crate::domain::skills::MAX_NAME),
-        search,
+        search: q.search("q", 500),
         tag: q.text("tag", 50),
         remote_ok: q.boolean("remote_ok"),
         min_rate_cents_lte: q.cents("min_rate_cents_lte"),
@@ -136,12 +167,58 @@ pub async fn list_candidates(
         desired_rate_cents_lte: q.cents("desired_rate_cents_lte"),
         desired_rate_cents_gte: q.cents("desired_rate_cents_gte"),
         available_before: q.date("available_before"),
-    };
-    q.finish()?;
-    let agency_id = caller.agency_id();
-    let (rows, next) =
-        state.db(move |conn| Ok::<_, ApiError>(candidates::list(conn, agency_id, &filter, page)?)).await?;
-    Ok(HttpResponse::Ok().json(Page::at(rows.iter().map(CandidateView::from).collect(), next)))
+    }
+}
+
+const CSV_COLUMNS: &[&str] = &[
+    "id",
+    "full_name",
+    "email",
+    "phone",
+    "location",
+    "remote_ok",
+    "status",
+    "headline",
+    "skills",
+    "certifications",
+    "tags",
+    "it_experience_months",
+    "healthcare_experience_months",
+    "desired_rate_cents",
+    "min_rate_cents",
+    "available_from",
+    "current_resume_id",
+    "notes",
+    "created_at",
+    "updated_at",
+    "version",
+];
+
+fn csv_row(c: &Candidate) -> Vec<Cell<'_>> {
+    let r = &c.row;
+    vec![
+        r.id.into(),
+        r.full_name.as_str().into(),
+        r.email.as_deref().into(),
+        r.phone.as_deref().into(),
+        r.location.as_deref().into(),
+        r.remote_ok.into(),
+        c.status().as_str().into(),
+        r.headline.as_deref().into(),
+        c.skills.iter().map(|s| s.skill.name.as_str()).collect::<Vec<_>>().join("; ").into(),
+        json_list::<String>(&r.certifications).join("; ").into(),
+        json_list::<String>(&r.tags).join("; ").into(),
+        r.it_experience_months.into(),
+        r.healthcare_experience_months.into(),
+        r.desired_rate_cents.into(),
+        r.min_rate_cents.into(),
+        r.available_from.map(|d| d.to_string()).into(),
+        r.current_resume_id.into(),
+        r.notes.as_deref().into(),
+        ts(r.created_at).into(),
+        ts(r.updated_at).into(),
+        r.version.into(),
+    ]
 }
 
 pub async fn get_candidate(

@@ -4,13 +4,16 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
+use super::export::{stream_csv, unranked, Export};
 use super::json::ApiJson;
 use super::query::Query;
 use super::{created, if_match, journaled, parse_id, ts, versioned, Page};
 use crate::auth::Caller;
 use crate::db::models::job_orders::{self, JobOrder, JobOrderFilter};
 use crate::db::{lock, Lock, Table};
+use crate::domain::csv::Cell;
 use crate::domain::job_order::{JobOrderInput, JobOrderPatch, Status};
+use crate::domain::money::Markup;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -117,8 +120,38 @@ pub async fn list_job_orders(
 ) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
     let page = q.page();
+    let filter = filter(&mut q);
+    q.finish()?;
+    let agency_id = caller.agency_id();
+    let (rows, next) =
+        state.db(move |conn| Ok::<_, ApiError>(job_orders::list(conn, agency_id, &filter, page)?)).await?;
+    Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(JobOrderView::from).collect(), next)))
+}
+
+/// Every job order the list's filters match, as CSV.
+pub async fn export_job_orders(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let mut q = Query::from_request(&req)?;
+    q.no_paging();
+    let filter = filter(&mut q);
+    q.finish()?;
+    let agency_id = caller.agency_id();
+    let export = Export {
+        filename: "job-orders.csv",
+        columns: CSV_COLUMNS,
+        read: move |conn, page| unranked(job_orders::list(conn, agency_id, &filter, page)),
+        row: csv_row,
+    };
+    stream_csv(state, &req, export).await
+}
+
+/// The list's filters, for the list and its export alike.
+fn filter(q: &mut Query) -> JobOrderFilter {
     let client_id = q.id("client_id");
-    let filter = JobOrderFilter {
+    JobOrderFilter {
         status: q.choice("status", &["open", "on_hold", "filled", "closed"], Status::parse),
         client_id: client_id.map(|id| id.unwrap_or(-1)),
         skills: q.many("skill", crate::domain::skills::MAX_NAME),
@@ -126,12 +159,57 @@ pub async fn list_job_orders(
         remote: q.boolean("remote"),
         max_rate_cents_lte: q.cents("max_rate_cents_lte"),
         max_rate_cents_gte: q.cents("max_rate_cents_gte"),
+    }
+}
+
+const CSV_COLUMNS: &[&str] = &[
+    "id",
+    "client_id",
+    "title",
+    "status",
+    "location",
+    "remote",
+    "duration_months",
+    "required_skills",
+    "nice_to_have_skills",
+    "max_rate_cents",
+    "effective_max_rate_cents",
+    "markup_percent",
+    "effective_markup_percent",
+    "markup_source",
+    "description",
+    "created_at",
+    "updated_at",
+    "version",
+];
+
+fn csv_row(j: &JobOrder) -> Vec<Cell<'_>> {
+    let r = &j.row;
+    let skills = |required: bool| {
+        j.skills.iter().filter(|s| s.required == required).map(|s| s.skill.name.as_str()).collect::<Vec<_>>().join("; ")
     };
-    q.finish()?;
-    let agency_id = caller.agency_id();
-    let (rows, next) =
-        state.db(move |conn| Ok::<_, ApiError>(job_orders::list(conn, agency_id, &filter, page)?)).await?;
-    Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(JobOrderView::from).collect(), next)))
+    let percent = |m: Markup| Cell::Fixed { units: m.hundredths().into(), decimals: 2 };
+    let (markup, markup_source) = j.effective_markup();
+    vec![
+        r.id.into(),
+        r.client_id.into(),
+        r.title.as_str().into(),
+        j.status().as_str().into(),
+        r.location.as_deref().into(),
+        r.remote.into(),
+        r.duration_months.into(),
+        skills(true).into(),
+        skills(false).into(),
+        r.max_rate_cents.into(),
+        j.effective_max_rate_cents().into(),
+        j.markup().map_or(Cell::Empty, percent),
+        percent(markup),
+        markup_source.as_str().into(),
+        r.description.as_deref().into(),
+        ts(r.created_at).into(),
+        ts(r.updated_at).into(),
+        r.version.into(),
+    ]
 }
 
 pub async fn get_job_order(

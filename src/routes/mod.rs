@@ -7,6 +7,7 @@ pub mod auth;
 pub mod candidates;
 pub mod clients;
 pub mod docs;
+pub mod export;
 pub mod health;
 pub mod job_orders;
 pub mod json;
@@ -140,6 +141,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(candidates::create_candidate))
                     .default_service(only("GET, HEAD, POST")),
             )
+            // Before `/candidates/{id}`, which would take `export.csv` for an id.
+            .service(
+                web::resource("/candidates/export.csv")
+                    .route(web::get().to(candidates::export_candidates))
+                    .default_service(only("GET, HEAD")),
+            )
             .service(
                 web::resource("/candidates/{id}")
                     .route(web::get().to(candidates::get_candidate))
@@ -195,6 +202,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(job_orders::create_job_order))
                     .default_service(only("GET, HEAD, POST")),
             )
+            // Before `/job-orders/{id}`, which would take `export.csv` for an id.
+            .service(
+                web::resource("/job-orders/export.csv")
+                    .route(web::get().to(job_orders::export_job_orders))
+                    .default_service(only("GET, HEAD")),
+            )
             .service(
                 web::resource("/job-orders/{id}")
                     .route(web::get().to(job_orders::get_job_order))
@@ -228,6 +241,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(
                 web::resource("/placements")
                     .route(web::get().to(placements::list_placements))
+                    .default_service(only("GET, HEAD")),
+            )
+            // Before `/placements/{id}`, which would take `export.csv` for an id.
+            .service(
+                web::resource("/placements/export.csv")
+                    .route(web::get().to(placements::export_placements))
                     .default_service(only("GET, HEAD")),
             )
             .service(

@@ -7,12 +7,14 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::export::{stream_csv, unranked, Export};
 use super::json::ApiJson;
 use super::query::Query;
 use super::{if_match, journaled, parse_id, ts, versioned, Page};
 use crate::auth::Caller;
 use crate::db::models::placements::{self, Placement, PlacementFilter};
 use crate::db::{lock, Lock, Table};
+use crate::domain::csv::Cell;
 use crate::domain::money::scaled;
 use crate::domain::placement::{effective_date, spread, PlacementPatch};
 use crate::error::ApiError;
@@ -107,21 +109,97 @@ pub async fn list_placements(
 ) -> Result<HttpResponse, ApiError> {
     let mut q = Query::from_request(&req)?;
     let page = q.page();
+    let filter = filter(&mut q);
+    q.finish()?;
+    let agency_id = caller.agency_id();
+    let (rows, next) =
+        state.db(move |conn| Ok::<_, ApiError>(placements::list(conn, agency_id, &filter, page)?)).await?;
+    Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(PlacementView::from).collect(), next)))
+}
+
+/// Every placement the list's filters match, as CSV.
+pub async fn export_placements(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let mut q = Query::from_request(&req)?;
+    q.no_paging();
+    let filter = filter(&mut q);
+    q.finish()?;
+    let agency_id = caller.agency_id();
+    let export = Export {
+        filename: "placements.csv",
+        columns: CSV_COLUMNS,
+        read: move |conn, page| unranked(placements::list(conn, agency_id, &filter, page)),
+        row: csv_row,
+    };
+    stream_csv(state, &req, export).await
+}
+
+/// The list's filters, for the list and its export alike.
+fn filter(q: &mut Query) -> PlacementFilter {
     // An id that is no id of the agency's matches nothing.
     let unknown = |id: Option<Option<i64>>| id.map(|id| id.unwrap_or(-1));
-    let filter = PlacementFilter {
+    PlacementFilter {
         id: None,
         client_id: unknown(q.id("client_id")),
         job_order_id: unknown(q.id("job_order_id")),
         candidate_id: unknown(q.id("candidate_id")),
         start_from: q.date("start_from"),
         start_to: q.date("start_to"),
-    };
-    q.finish()?;
-    let agency_id = caller.agency_id();
-    let (rows, next) =
-        state.db(move |conn| Ok::<_, ApiError>(placements::list(conn, agency_id, &filter, page)?)).await?;
-    Ok(HttpResponse::Ok().json(Page::new(rows.iter().map(PlacementView::from).collect(), next)))
+    }
+}
+
+const CSV_COLUMNS: &[&str] = &[
+    "id",
+    "job_order_id",
+    "job_order_title",
+    "client_id",
+    "candidate_id",
+    "candidate_name",
+    "pay_rate_cents",
+    "bill_rate_cents",
+    "margin_cents",
+    "markup_percent",
+    "gross_margin_percent",
+    "budget_cents",
+    "over_budget",
+    "start_date",
+    "end_date",
+    "step_up_count",
+    "placed_by_name",
+    "created_at",
+    "updated_at",
+    "version",
+];
+
+fn csv_row(p: &Placement) -> Vec<Cell<'_>> {
+    let r = &p.row;
+    let money = spread(r.pay_rate_cents, r.bill_rate_cents);
+    let fixed = |units: Option<i64>, decimals| units.map_or(Cell::Empty, |units| Cell::Fixed { units, decimals });
+    vec![
+        r.id.into(),
+        r.job_order_id.into(),
+        p.job_title.as_str().into(),
+        p.client_id.into(),
+        r.candidate_id.into(),
+        p.candidate_name.as_str().into(),
+        r.pay_rate_cents.into(),
+        r.bill_rate_cents.into(),
+        money.margin_cents.into(),
+        fixed(money.markup_hundredths, 2),
+        fixed(money.gross_margin_tenths, 1),
+        r.budget_cents.into(),
+        p.over_budget().into(),
+        r.start_date.to_string().into(),
+        r.end_date.map(|d| d.to_string()).into(),
+        Cell::Int(p.step_ups.len() as i64),
+        p.placed_by_name.as_deref().into(),
+        ts(r.created_at).into(),
+        ts(r.updated_at).into(),
+        r.version.into(),
+    ]
 }
 
 pub async fn get_placement(

@@ -154,6 +154,16 @@ impl Query {
         PageRequest { limit, before: position.map(|p| p.0), rank: position.and_then(|p| p.1) }
     }
 
+    /// For an export, which has every matching row: `limit` and `cursor` are refused rather
+    /// than ignored, so a list's query string reused with its paging says so.
+    pub fn no_paging(&mut self) {
+        for name in ["limit", "cursor"] {
+            if self.pairs.iter().any(|(k, _)| k == name) {
+                self.fail(name, "is not taken by an export, which has every matching row in one response");
+            }
+        }
+    }
+
     /// A search parameter in the search language; a malformed search is a 400 saying what to fix.
     pub fn search(&mut self, name: &str, max: usize) -> Option<crate::search::query::Query> {
         let text = self.text(name, max)?;

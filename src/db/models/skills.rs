@@ -338,9 +338,21 @@ pub fn store(conn: &mut DbConnection, agency_id: i64, current: &Skill, new: &New
 
 /// The skills with these ids, by id, for showing a page of candidates or job orders.
 pub fn names_by_id(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, SkillRef>> {
-    let rows: Vec<(i64, String, String)> =
-        skills::table.filter(skills::id.eq_any(ids)).select((skills::id, skills::name, skills::category)).load(conn)?;
-    Ok(rows.into_iter().map(|(id, name, category)| (id, SkillRef { id, name, category })).collect())
+    // A page of candidates names each common skill many times: each is asked for once, and in
+    // batches, so a large page (an export reads 500 candidates of up to 200 skills) stays under
+    // the bound-parameter limits (32766 on SQLite, 65535 on PostgreSQL).
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut names = HashMap::with_capacity(ids.len());
+    for batch in ids.chunks(10_000) {
+        let rows: Vec<(i64, String, String)> = skills::table
+            .filter(skills::id.eq_any(batch))
+            .select((skills::id, skills::name, skills::category))
+            .load(conn)?;
+        names.extend(rows.into_iter().map(|(id, name, category)| (id, SkillRef { id, name, category })));
+    }
+    Ok(names)
 }
 
 /// Deletes one of the agency's own skills that nothing uses (no candidate, job order or rate card
