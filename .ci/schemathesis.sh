@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs Schemathesis (property-based API testing, all checks, all phases) against a release build
-# of bridgehire serving a throw-away SQLite database, using openapi.yaml from the repository.
+# of bridgehire serving a throw-away SQLite database, using openapi.yaml from the repository:
+# first the examples, coverage and fuzzing phases (a fixed number of cases per operation), then
+# the stateful phase (chains of linked calls) for a fixed time, on the same server.
 #
 #   bash .ci/schemathesis.sh [path/to/bridgehire]     (default: ${CARGO_TARGET_DIR:-target}/release/bridgehire)
 #
 # Called by .ci/run after `cargo build --release`; can be run on its own the same way.
-# Knobs (environment): ST_SEED (default 20261125), ST_MAX_EXAMPLES (30), ST_WORKERS (1),
-# ST_PORT (default: a free port). Reports go to ${CARGO_TARGET_DIR:-target}/schemathesis/.
+# Knobs (environment): ST_SEED (default 20261125), ST_MAX_EXAMPLES (30), ST_STATEFUL_TIME (120 s),
+# ST_WORKERS (1), ST_PORT (default: a free port). Reports go to ${CARGO_TARGET_DIR:-target}/schemathesis/.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -16,6 +18,7 @@ ST_VERSION=4.32.5
 ST_VENV="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/bridgehire-ci/venv-st-${ST_VERSION}"
 ST_SEED="${ST_SEED:-20261125}"
 ST_MAX_EXAMPLES="${ST_MAX_EXAMPLES:-30}"
+ST_STATEFUL_TIME="${ST_STATEFUL_TIME:-120}"
 ST_WORKERS="${ST_WORKERS:-1}"
 SPEC="$ROOT/openapi.yaml"
 CONFIG="$ROOT/.ci/schemathesis.toml"
@@ -161,7 +164,7 @@ mkdir -p "$OUT"
 rm -rf "$OUT/report"
 export BH_ST_OUT="$OUT" BH_ST_TARGET_USER_ID # expanded as ${...} inside .ci/schemathesis.toml
 
-# shellcheck disable=SC2054 # the commas in --phases are part of one argument
+# What both runs share.
 run_args=(
     # The contract: the repository's openapi.yaml (not the served copy, so a server that
     # serves a stale spec cannot hide a difference).
@@ -173,24 +176,21 @@ run_args=(
     # Sent with every request, so the protected operations are exercised as a real admin.
     # ignored_auth strips or corrupts it on purpose to prove authentication is enforced.
     -H "Authorization: Bearer $TOKEN"
-    # Every check: not_a_server_error, status_code_conformance, content_type_conformance,
-    # response_headers_conformance, response_schema_conformance, negative_data_rejection,
-    # positive_data_acceptance, missing_required_header, unsupported_method,
-    # allow_header_conformance, use_after_free, ensure_resource_availability, ignored_auth,
-    # object_level_authorization (this one only acts when several identities are configured
-    # as peers through a WFC auth file; with one bearer token it has nothing to compare, and
-    # tenant isolation is left to the black-box tests). max_response_time stays off: no
-    # time limits in CI.
-    --checks all
-    # Every phase: explicit examples from the spec, coverage (deterministic boundary and
-    # constraint-violation cases, undocumented methods), fuzzing (random generation) and
-    # stateful (chains of calls linked through Location headers and inferred dependencies).
-    --phases examples,coverage,fuzzing,stateful
+    # Checks: schemathesis' default, which is every check: not_a_server_error,
+    # status_code_conformance, content_type_conformance, response_headers_conformance,
+    # response_schema_conformance, negative_data_rejection, positive_data_acceptance,
+    # missing_required_header, unsupported_method, allow_header_conformance, use_after_free,
+    # ensure_resource_availability, ignored_auth, object_level_authorization (this one only
+    # acts when several identities are configured as peers through a WFC auth file; with one
+    # bearer token it has nothing to compare, and tenant isolation is left to the black-box
+    # tests). max_response_time stays off: no time limits in CI. No --checks flag: a check
+    # named on the command line is turned on for every operation, overriding the few
+    # per-operation exceptions in .ci/schemathesis.toml (each with its reason).
     # Both schema-valid (positive) and schema-violating (negative) data.
     --mode all
-    # Test cases per operation (and per stateful run); bounds the run to a few minutes.
-    --max-examples "$ST_MAX_EXAMPLES"
-    # Fixed seed: the same code produces the same requests; set ST_SEED to explore further.
+    # Fixed seed: the same code produces the same requests (the stateful run: the same
+    # sequence of them, of which the time budget decides how much is sent); set ST_SEED to
+    # explore further.
     --seed "$ST_SEED"
     # One worker: a reproducible order of requests against one SQLite database, and the
     # 2-core CI machine also runs the server.
@@ -205,21 +205,41 @@ run_args=(
     --report-dir "$OUT/report"
 )
 
-echo "schemathesis $ST_VERSION: seed $ST_SEED, max examples $ST_MAX_EXAMPLES, workers $ST_WORKERS"
-st_rc=0
+# The server must have survived a run, and the run's identity must still be valid.
+check_server() {
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+        die "the server process died during the schemathesis $1 run"
+    fi
+    status=$(api GET /api/v1/me)
+    if [[ $status != 200 ]]; then
+        die "after the $1 run GET /api/v1/me answers $status: the run lost its identity part-way (was the admin disabled, demoted or its token revoked? the PATCH /users/{id} pin in .ci/schemathesis.toml expects the path parameter to be named id or user_id)"
+    fi
+}
+
 # --config-file is an option of `st` itself and must come before `run`. The config holds what
 # has no CLI flag: the expected statuses of the positive/negative data checks, the warnings that
-# fail the run, the pinned PATCH /users/{id} target, and the disabled cache.
-(cd "$OUT" && "$ST" --config-file "$CONFIG" run "${run_args[@]}") || st_rc=$?
+# fail the run, the stateful phase's settings, the pinned PATCH /users/{id} target, the checks
+# that do not apply to an operation, and the disabled cache.
+st_rc=0
 
-# --- The server must have survived, and the run's identity must still be valid ----------------
-if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    die "the server process died during the schemathesis run"
-fi
-status=$(api GET /api/v1/me)
-if [[ $status != 200 ]]; then
-    die "after the run GET /api/v1/me answers $status: the run lost its identity part-way (was the admin disabled, demoted or its token revoked? the PATCH /users/{id} pin in .ci/schemathesis.toml expects the path parameter to be named id or user_id)"
-fi
+# Examples from the spec, coverage (deterministic boundary and constraint-violation cases,
+# undocumented methods) and fuzzing (random generation): a fixed number of cases per operation.
+echo "schemathesis $ST_VERSION: examples, coverage, fuzzing: seed $ST_SEED, max examples $ST_MAX_EXAMPLES, workers $ST_WORKERS"
+(cd "$OUT" && "$ST" --config-file "$CONFIG" run "${run_args[@]}" \
+    --phases examples,coverage,fuzzing --max-examples "$ST_MAX_EXAMPLES") || st_rc=$?
+check_server "examples, coverage and fuzzing"
+
+# Stateful: chains of calls that follow the links of openapi.yaml (explicit, and inferred from
+# the schemas), on a time budget. Hypothesis ends a suite of chains as soon as the server
+# answers a replayed choice differently (a name taken, a record deleted by an earlier chain),
+# which on a database it cannot reset often happens after 20-30 chains; --max-time starts suite
+# after suite (each with the next seed) until the budget is spent. A run of its own, so that the
+# budget goes to chains rather than to more fuzzing, which --max-time would also repeat.
+echo "schemathesis $ST_VERSION: stateful: seed $ST_SEED, ${ST_STATEFUL_TIME}s, workers $ST_WORKERS"
+(cd "$OUT" && "$ST" --config-file "$CONFIG" run "${run_args[@]}" \
+    --phases stateful --max-time "$ST_STATEFUL_TIME") || st_rc=$?
+check_server stateful
+
 if [[ $st_rc -ne 0 ]]; then
     echo "schemathesis failed (exit $st_rc); reproduce with: ST_SEED=$ST_SEED bash .ci/schemathesis.sh" >&2
     exit "$st_rc"
