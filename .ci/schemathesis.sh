@@ -7,7 +7,7 @@
 #   bash .ci/schemathesis.sh [path/to/bridgehire]     (default: ${CARGO_TARGET_DIR:-target}/release/bridgehire)
 #
 # Called by .ci/run after `cargo build --release`; can be run on its own the same way.
-# Knobs (environment): ST_SEED (default 20261125), ST_MAX_EXAMPLES (30), ST_STATEFUL_TIME (120 s),
+# Knobs (environment): ST_SEED (default 20261125), ST_MAX_EXAMPLES (30), ST_STATEFUL_TIME (100 s),
 # ST_WORKERS (1), ST_PORT (default: a free port). Reports go to ${CARGO_TARGET_DIR:-target}/schemathesis/.
 set -euo pipefail
 
@@ -18,7 +18,7 @@ ST_VERSION=4.32.5
 ST_VENV="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/bridgehire-ci/venv-st-${ST_VERSION}"
 ST_SEED="${ST_SEED:-20261125}"
 ST_MAX_EXAMPLES="${ST_MAX_EXAMPLES:-30}"
-ST_STATEFUL_TIME="${ST_STATEFUL_TIME:-120}"
+ST_STATEFUL_TIME="${ST_STATEFUL_TIME:-100}"
 ST_WORKERS="${ST_WORKERS:-1}"
 SPEC="$ROOT/openapi.yaml"
 CONFIG="$ROOT/.ci/schemathesis.toml"
